@@ -1,4 +1,7 @@
-import type { ObjectMeta } from "kubernetes-types/meta/v1";
+import type { ObjectMeta as UpstreamObjectMeta } from "kubernetes-types/meta/v1";
+
+/** kubernetes-types marks server-set fields readonly; the API server is the one that sets them. */
+export type ObjectMeta = { -readonly [K in keyof UpstreamObjectMeta]: UpstreamObjectMeta[K] };
 
 /** Any Kubernetes object as stored and served: JSON with apiVersion, kind and metadata. */
 export interface KObject {

@@ -1,0 +1,191 @@
+/**
+ * The only SQL for cluster objects: one table of current objects and one log of changes, in the
+ * Durable Object's SQLite. Like kine, a single autoincrementing counter is the resourceVersion of every
+ * write; the change log is what watches replay from, compacted to a window (older versions → 410 Gone).
+ */
+import type { KObject } from "../api/types";
+
+export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface Change {
+  type: ChangeType;
+  resource: string;
+  object: KObject;
+  /** The object before this change (absent for ADDED and for replays from the log). */
+  previous?: KObject;
+}
+
+export interface ListPage {
+  items: KObject[];
+  /** Where the next page starts, or undefined on the last page. */
+  next?: { namespace: string; name: string };
+}
+
+/** Changes kept for watch replay; a watch from an older resourceVersion gets 410 Gone. */
+const CHANGE_LOG_WINDOW = 20_000;
+const COMPACT_EVERY = 1_000;
+
+export class ObjectStore {
+  private rv: number;
+  private compactedRv: number;
+  private writesSinceCompaction = 0;
+  /** Changes written since the last `takeChanges`, for the watch fan-out after commit. */
+  private pending: Change[] = [];
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS objects (
+      resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+      rv INTEGER NOT NULL, data TEXT NOT NULL,
+      PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS changes (
+      rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
+      namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    this.compactedRv = Number(this.meta("compactedRv") ?? 0);
+    // The newest change is never compacted away, so the log's maximum is the current version.
+    const newest = sql.exec<{ rv: number | null }>("SELECT max(rv) AS rv FROM changes").one().rv;
+    this.rv = newest ?? this.compactedRv;
+  }
+
+  /** The newest resourceVersion: what a LIST reports and a watch without a version starts after. */
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** Watches from a version at or below this one can no longer be replayed. */
+  get oldestReplayableRv(): number {
+    return this.compactedRv;
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  get(resource: string, namespace: string, name: string): KObject | undefined {
+    const row = this.sql
+      .exec<{ data: string }>("SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?", resource, namespace, name)
+      .toArray()[0];
+    return row ? JSON.parse(row.data) : undefined;
+  }
+
+  /**
+   * Objects of a resource in name order (namespace, then name when listing across namespaces),
+   * starting after `after`. `limit` counts rows read; the caller filters by selector.
+   */
+  list(resource: string, namespace: string | undefined, after?: { namespace: string; name: string }, limit?: number): ListPage {
+    const where = ["resource = ?"];
+    const args: (string | number)[] = [resource];
+    if (namespace !== undefined) {
+      where.push("namespace = ?");
+      args.push(namespace);
+    }
+    if (after) {
+      where.push("(namespace, name) > (?, ?)");
+      args.push(after.namespace, after.name);
+    }
+    const limitSql = limit ? ` LIMIT ${limit + 1}` : "";
+    const rows = this.sql
+      .exec<{ data: string; namespace: string; name: string }>(
+        `SELECT data, namespace, name FROM objects WHERE ${where.join(" AND ")} ORDER BY namespace, name${limitSql}`,
+        ...args,
+      )
+      .toArray();
+    const more = limit !== undefined && rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => JSON.parse(r.data)),
+      next: more && last ? { namespace: last.namespace, name: last.name } : undefined,
+    };
+  }
+
+  count(resource?: string): number {
+    const row = resource
+      ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM objects WHERE resource = ?", resource).one()
+      : this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM objects").one();
+    return row.n;
+  }
+
+  countsByResource(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const row of this.sql.exec<{ resource: string; n: number }>("SELECT resource, count(*) AS n FROM objects GROUP BY resource")) {
+      counts[row.resource] = row.n;
+    }
+    return counts;
+  }
+
+  /**
+   * Stores `object` (created or replaced) under the next resourceVersion, which it writes into
+   * metadata.resourceVersion, and logs the change. Returns the stored object.
+   */
+  put(resource: string, object: KObject, previous?: KObject): KObject {
+    const type = previous ? "MODIFIED" : "ADDED";
+    const rv = this.nextRv();
+    const stored: KObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
+    const data = JSON.stringify(stored);
+    const { namespace = "", name = "" } = stored.metadata;
+    this.sql.exec(
+      "INSERT INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data",
+      resource, namespace, name, rv, data,
+    );
+    this.log(rv, type, resource, namespace, name, data);
+    this.pending.push({ type, resource, object: stored, previous });
+    return stored;
+  }
+
+  /** Removes the object; the DELETED change carries its last state under a new resourceVersion. */
+  remove(resource: string, object: KObject): KObject {
+    const rv = this.nextRv();
+    const last: KObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
+    const { namespace = "", name = "" } = last.metadata;
+    this.sql.exec("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?", resource, namespace, name);
+    this.log(rv, "DELETED", resource, namespace, name, JSON.stringify(last));
+    this.pending.push({ type: "DELETED", resource, object: last, previous: object });
+    return last;
+  }
+
+  /** Logged changes of a resource after `rv`, oldest first (the caller filters by namespace and selectors). */
+  changesSince(resource: string, rv: number): { type: ChangeType; object: KObject }[] {
+    return this.sql
+      .exec<{ type: ChangeType; data: string }>("SELECT type, data FROM changes WHERE resource = ? AND rv > ? ORDER BY rv", resource, rv)
+      .toArray()
+      .map((r) => ({ type: r.type, object: JSON.parse(r.data) }));
+  }
+
+  /** The changes committed since the last call, oldest first. */
+  takeChanges(): Change[] {
+    const changes = this.pending;
+    this.pending = [];
+    return changes;
+  }
+
+  /** After a rolled-back transaction: forget the versions and changes made inside it. */
+  reload(): void {
+    this.pending = [];
+    const newest = this.sql.exec<{ rv: number | null }>("SELECT max(rv) AS rv FROM changes").one().rv;
+    this.rv = newest ?? this.compactedRv;
+  }
+
+  private nextRv(): number {
+    return ++this.rv;
+  }
+
+  private log(rv: number, type: ChangeType, resource: string, namespace: string, name: string, data: string): void {
+    this.sql.exec("INSERT INTO changes (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)", rv, type, resource, namespace, name, data);
+    if (++this.writesSinceCompaction >= COMPACT_EVERY) this.compact();
+  }
+
+  private compact(): void {
+    this.writesSinceCompaction = 0;
+    const horizon = this.rv - CHANGE_LOG_WINDOW;
+    if (horizon <= this.compactedRv) return;
+    this.sql.exec("DELETE FROM changes WHERE rv <= ?", horizon);
+    this.compactedRv = horizon;
+    this.setMeta("compactedRv", String(horizon));
+  }
+}
