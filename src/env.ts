@@ -3,4 +3,6 @@ import type { ClusterObject } from "./cluster/object";
 export interface Env {
   CLUSTERS: DurableObjectNamespace<ClusterObject>;
   DB: D1Database;
+  /** "1" enables the benchmark's raw-insert path (set only by `npm run bench`). */
+  KUBEFLARE_BENCH?: string;
 }

@@ -11,6 +11,7 @@ import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
+import { rawInsert } from "./bench";
 import { seedCluster } from "./seed";
 
 export interface ClusterInit {
@@ -113,6 +114,9 @@ export class ClusterObject extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
     if (!(await this.authorized(bearerToken(request.headers.get("authorization"))))) {
       return statusResponse(unauthorized());
+    }
+    if (this.env.KUBEFLARE_BENCH === "1" && new URL(request.url).pathname === "/__bench/raw") {
+      return rawInsert(this.ctx.storage.sql, await request.text());
     }
     return this.api.handle(request);
   }

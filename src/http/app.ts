@@ -3,7 +3,8 @@
  * page, and each cluster's Kubernetes API under /clusters/{id}, proxied to the cluster's Durable Object.
  */
 import { Hono } from "hono";
-import { ApiError, statusResponse } from "../api/errors";
+import { MAX_BODY_BYTES } from "../api/body";
+import { ApiError, statusResponse, tooLarge } from "../api/errors";
 import type { Env } from "../env";
 import { docsPage, OPENAPI_YAML } from "./docs";
 import { management } from "./management";
@@ -24,6 +25,8 @@ app.route("/v1", management);
 
 /** /clusters/{id}/api/v1/pods → /api/v1/pods on the cluster's object, query and body untouched. */
 app.all("/clusters/:id/*", (c) => {
+  // Refuse an oversized body here, before it crosses into the Durable Object.
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
   const id = c.req.param("id");
   const url = new URL(c.req.url);
   url.pathname = url.pathname.slice(`/clusters/${id}`.length) || "/";

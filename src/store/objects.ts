@@ -32,7 +32,10 @@ export class ObjectStore {
   /** Changes written since the last `takeChanges`, for the watch fan-out after commit. */
   private pending: Change[] = [];
 
-  constructor(private readonly sql: SqlStorage) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly changeLogWindow = CHANGE_LOG_WINDOW,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS objects (
       resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
       rv INTEGER NOT NULL, data TEXT NOT NULL,
@@ -177,12 +180,12 @@ export class ObjectStore {
 
   private log(rv: number, type: ChangeType, resource: string, namespace: string, name: string, data: string): void {
     this.sql.exec("INSERT INTO changes (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)", rv, type, resource, namespace, name, data);
-    if (++this.writesSinceCompaction >= COMPACT_EVERY) this.compact();
+    if (++this.writesSinceCompaction >= Math.min(COMPACT_EVERY, this.changeLogWindow)) this.compact();
   }
 
   private compact(): void {
     this.writesSinceCompaction = 0;
-    const horizon = this.rv - CHANGE_LOG_WINDOW;
+    const horizon = this.rv - this.changeLogWindow;
     if (horizon <= this.compactedRv) return;
     this.sql.exec("DELETE FROM changes WHERE rv <= ?", horizon);
     this.compactedRv = horizon;

@@ -105,6 +105,19 @@ describe("get", () => {
     expect(await ok(cluster, ["get", "svc", "web", "-n", "shop", "-o", "jsonpath={.spec.ports[0].targetPort}"])).toBe("8080");
   });
 
+  it("prints every kind of the manifest as wide, yaml, json, name and jsonpath", async () => {
+    for (const ref of KINDS_IN_MANIFEST) {
+      const [resource, name] = ref.split("/");
+      const ns = resource === "namespace" ? [] : ["-n", "shop"];
+      const wide = await ok(cluster, ["get", resource, name, ...ns, "-o", "wide"]);
+      expect(wide.split("\n")[1]).toMatch(new RegExp(`^${name}\\s`));
+      expect(await ok(cluster, ["get", resource, name, ...ns, "-o", "yaml"])).toMatch(new RegExp(`^  name: ${name}$`, "m"));
+      expect(JSON.parse(await ok(cluster, ["get", resource, name, ...ns, "-o", "json"])).metadata.name).toBe(name);
+      expect(await ok(cluster, ["get", resource, name, ...ns, "-o", "name"])).toBe(`${ref}\n`);
+      expect(await ok(cluster, ["get", resource, name, ...ns, "-o", "jsonpath={.metadata.uid}"])).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   it("filters by label and field selectors and across namespaces", async () => {
     expect(await ok(cluster, ["get", "pods", "-A", "-l", "tier=tools", "-o", "name"])).toBe("pod/debug\n");
     expect(await ok(cluster, ["get", "pods", "-n", "shop", "-l", "tier in (frontend,backend)", "-o", "name"])).toBe("");
