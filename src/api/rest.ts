@@ -5,7 +5,7 @@
  * ObjectStore; time and randomness come from the caller so this runs the same in tests.
  */
 import { toStored, fromStored } from "./conversion";
-import { applyDefaults } from "./defaults";
+import { applyDefaults, preserveAllocatedServiceValues } from "./defaults";
 import {
   alreadyExists, ApiError, badRequest, conflict, forbidden, invalid, notFound, STALE_OBJECT,
 } from "./errors";
@@ -16,12 +16,12 @@ import { labelSelectorString } from "./selectors";
 import { hasStatusSubresource, initialStatus, specOf, tracksGeneration } from "./strategy";
 import { isPlainObject, type KObject } from "./types";
 import { validate } from "./validation";
-import type { ObjectStore } from "../store/objects";
+import type { Store } from "../store/types";
 import { deepEqual } from "./deepEqual";
 import { admitCreate } from "./admission";
 
 export interface ApiContext {
-  store: ObjectStore;
+  store: Store;
   /** Wall-clock time of the request. */
   now(): Date;
   /** A new object uid. */
@@ -200,9 +200,10 @@ function commitUpdate(ctx: ApiContext, target: Target, old: KObject, obj: KObjec
       else next.status = old.status;
     } else {
       // The status subresource changes status (and metadata), never spec.
-      next = { ...old, metadata: next.metadata, status: next.status };
+      next = { ...structuredClone(old), metadata: next.metadata, status: next.status };
     }
   }
+  if (target.type.kind === "Service") preserveAllocatedServiceValues(next, old);
   applyDefaults(target.type, next);
   validateOrThrow(target, next, old);
 
@@ -280,6 +281,8 @@ export function remove(ctx: ApiContext, target: Target, name: string, opts: Dele
   if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
     throw conflict(target.type.plural, target.type.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
   }
+  const grace = gracePeriodOf(target, old, opts);
+  if (grace > 0) return { object: opts.dryRun ? old : markTerminating(ctx, target, old, grace), gone: false };
   const finalizers = [...(old.metadata.finalizers ?? [])];
   if (opts.propagationPolicy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
   if (opts.propagationPolicy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
@@ -305,9 +308,39 @@ export function remove(ctx: ApiContext, target: Target, name: string, opts: Dele
   return { object: stored, gone: false };
 }
 
+/**
+ * Upstream's pod CheckGracefulDelete: a pod on a node gets its terminationGracePeriodSeconds (or the
+ * request's) for the kubelet to stop it; unbound and finished pods go at once. Other kinds: 0.
+ */
+function gracePeriodOf(target: Target, obj: KObject, opts: DeleteOptions): number {
+  if (target.type.kind !== "Pod") return 0;
+  const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = (obj.status as { phase?: string } | undefined)?.phase;
+  if (!spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+  const requested = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+  const current = obj.metadata.deletionGracePeriodSeconds;
+  // A second delete may shorten the grace period, never lengthen it.
+  return current !== undefined && current !== null ? Math.min(current, requested) : requested;
+}
+
+/** Sets deletionTimestamp (now + grace) and leaves the rest to the kubelet. */
+function markTerminating(ctx: ApiContext, target: Target, old: KObject, grace: number): KObject {
+  if (old.metadata.deletionGracePeriodSeconds === grace) return old;
+  const marked: KObject = {
+    ...old,
+    metadata: {
+      ...old.metadata,
+      deletionTimestamp: rfc3339(new Date(ctx.now().getTime() + grace * 1000)),
+      deletionGracePeriodSeconds: grace,
+    },
+  };
+  return ctx.store.put(resourceOf(target), marked, old);
+}
+
 /** Removes the object from storage and lets a terminating namespace finish when it empties. */
 function finalizeDeletion(ctx: ApiContext, target: Target, obj: KObject): void {
   ctx.store.remove(resourceOf(target), obj);
+  if (target.type.kind === "Pod") ctx.store.dropLogs(obj.metadata.namespace!, obj.metadata.name!);
   const ns = obj.metadata.namespace;
   if (ns) finishNamespaceIfEmpty(ctx, ns);
 }

@@ -5,7 +5,9 @@
 import { readBody } from "./body";
 import { ApiError, badRequest, invalid } from "./errors";
 import { applyJsonPatch, applyMergePatch, patchTypeOf } from "./patch";
-import { getObject, scaleOf, patch, remove, update, rfc3339, type Target } from "./rest";
+import { bindPod } from "./binding";
+import { podLogs } from "./logs";
+import { getObject, scaleOf, remove, update, rfc3339, type Target } from "./rest";
 import type { ApiServer } from "./server";
 import { writeOptions } from "./server";
 import { isPlainObject, type KObject } from "./types";
@@ -65,31 +67,13 @@ const binding: Handler = async (server, request, url, target, name) => {
   const body = (await readBody(request)) as { target?: { name?: string } } | undefined;
   const node = body?.target?.name;
   if (!node) throw invalid("Binding", "", name, [{ reason: "FieldValueRequired", field: "target.name", message: "Required value" }]);
-  server.run(() => {
-    const pod = getObject(server.context, target, name);
-    if ((pod.spec as { nodeName?: string }).nodeName) {
-      throw new ApiError(409, "Conflict", `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${(pod.spec as { nodeName?: string }).nodeName}"`);
-    }
-    return patch(server.context, target, name, "merge", { spec: { nodeName: node } }, writeOptions(url.searchParams));
-  });
+  server.run(() => bindPod(server.context, target, name, node));
   return Response.json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }, { status: 201 });
 };
 
-/** pods/log: what the simulated containers printed (the kubelet simulation fills the log store). */
 const log: Handler = async (server, request, url, target, name) => {
   if (request.method !== "GET") throw methodNotAllowed();
-  const pod = getObject(server.context, target, name);
-  const containers = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
-  const container = url.searchParams.get("container") ?? (containers.length === 1 ? containers[0] : undefined);
-  if (!container) {
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(" ")}]`);
-  }
-  if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
-  const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  if (phase === "Pending" || !phase) {
-    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
-  }
-  return new Response("", { headers: { "content-type": "text/plain" } });
+  return podLogs(server.context, target, name, url.searchParams);
 };
 
 /** serviceaccounts/token: a TokenRequest answered with a (simulated) bound token. */

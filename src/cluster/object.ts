@@ -10,8 +10,11 @@ import { ApiServer } from "../api/server";
 import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
+import { Runner } from "../controllers/runner";
+import { settingsFor, type SimulationSettings } from "../sim/settings";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
 import { rawInsert } from "./bench";
+import { clusterControllers } from "./controllers";
 import { seedCluster } from "./seed";
 
 export interface ClusterInit {
@@ -20,7 +23,11 @@ export interface ClusterInit {
   nodes: number;
   tokenHash: string;
   createdAt: string;
+  simulation?: Partial<SimulationSettings>;
 }
+
+/** How long one alarm may run controllers before it lets requests in and re-arms. */
+const ALARM_SLICE_MS = 200;
 
 export interface ClusterSummary {
   id: string;
@@ -31,21 +38,40 @@ export interface ClusterSummary {
   resourceVersion: number;
   /** The armed alarm, or null when the cluster is asleep. */
   alarm: { at: string; for: string[] } | null;
+  simulation: SimulationSettings;
 }
 
 /** upstream's generateName alphabet: no vowels (no words), no 0/1/3 (confusable). */
 const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 export class ClusterObject extends DurableObject<Env> {
-  private store: ObjectStore;
+  private store!: ObjectStore;
   private readonly hub: WatchHub;
-  private api: ApiServer;
+  private api!: ApiServer;
+  private runner!: Runner;
+  /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
+  private armedAt: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new ObjectStore(ctx.storage.sql);
     this.hub = new WatchHub(() => this.store.resourceVersion);
+    this.open();
+    ctx.blockConcurrencyWhile(async () => {
+      this.armedAt = (await ctx.storage.getAlarm()) ?? undefined;
+    });
+  }
+
+  /** (Re)builds everything that sits on storage: after construction and after the cluster is wiped. */
+  private open(): void {
+    this.store = new ObjectStore(this.ctx.storage.sql);
     this.api = this.newApiServer();
+    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+  }
+
+  private settings(): SimulationSettings {
+    const stored = this.store.meta("simulation");
+    const profile = settingsFor(this.env.KUBEFLARE_SIM_PROFILE);
+    return stored ? { ...profile, ...JSON.parse(stored) } : profile;
   }
 
   private newApiServer(): ApiServer {
@@ -61,23 +87,62 @@ export class ClusterObject extends DurableObject<Env> {
     return new ApiServer(context, this.hub, (write) => this.commit(write));
   }
 
-  /** Runs `write` as one transaction, then tells the watchers what changed. */
+  /**
+   * Runs `write` as one transaction that also enqueues the controller work its changes cause, then
+   * tells the watchers what changed and arms the alarm for the earliest due work.
+   */
   private commit<T>(write: () => T): T {
+    const now = Date.now();
     let result: T;
+    let changes;
     try {
-      result = this.ctx.storage.transactionSync(write);
+      [result, changes] = this.ctx.storage.transactionSync(() => {
+        const value = write();
+        const made = this.store.takeChanges();
+        this.runner.observe(made, now);
+        return [value, made] as const;
+      });
     } catch (error) {
       this.store.reload();
       throw error;
     }
-    this.hub.publish(this.store.takeChanges());
+    this.hub.publish(changes);
+    this.armAlarm();
     return result;
+  }
+
+  /** One alarm for the earliest due work; none at all when nothing is queued (idle is free). */
+  private armAlarm(): void {
+    const due = this.store.nextDue();
+    if (due === this.armedAt) return;
+    this.armedAt = due;
+    if (due === undefined) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(due);
+  }
+
+  /** Runs due controller work for a slice of time, letting requests in between slices. */
+  async alarm(): Promise<void> {
+    this.armedAt = undefined;
+    const sliceEnd = Date.now() + ALARM_SLICE_MS;
+    for (;;) {
+      const now = Date.now();
+      if (now > sliceEnd) break;
+      let ran = false;
+      try {
+        ran = this.commit(() => this.runner.step(now));
+      } catch (error) {
+        console.error("reconcile failed", error);
+      }
+      if (!ran) break;
+    }
+    this.armAlarm();
   }
 
   /** Creates the cluster's initial state; a repeated call (a retried create) changes nothing. */
   async init(params: ClusterInit): Promise<void> {
     if (this.store.meta("tokenHash")) return;
     this.commit(() => {
+      if (params.simulation) this.store.setMeta("simulation", JSON.stringify(params.simulation));
       this.store.setMeta("id", params.id);
       this.store.setMeta("name", params.name);
       this.store.setMeta("createdAt", params.createdAt);
@@ -96,7 +161,8 @@ export class ClusterObject extends DurableObject<Env> {
       nodes: this.store.count("nodes"),
       objects: this.store.countsByResource(),
       resourceVersion: this.store.resourceVersion,
-      alarm: alarm === null ? null : { at: new Date(alarm).toISOString(), for: [] },
+      alarm: alarm === null ? null : { at: new Date(alarm).toISOString(), for: this.store.queuedControllers() },
+      simulation: this.settings(),
     };
   }
 
@@ -106,8 +172,8 @@ export class ClusterObject extends DurableObject<Env> {
     this.hub.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.store = new ObjectStore(this.ctx.storage.sql);
-    this.api = this.newApiServer();
+    this.armedAt = undefined;
+    this.open();
     return true;
   }
 
@@ -125,4 +191,16 @@ export class ClusterObject extends DurableObject<Env> {
     const hash = this.store.meta("tokenHash");
     return !!token && !!hash && (await tokenMatches(token, hash));
   }
+}
+
+/** mulberry32: the seeded random source handed to controllers (no Math.random below this shell). */
+function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

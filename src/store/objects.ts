@@ -4,28 +4,15 @@
  * write; the change log is what watches replay from, compacted to a window (older versions → 410 Gone).
  */
 import type { KObject } from "../api/types";
+import { controllerUid, nodeNameOf, type Change, type ChangeType, type ListPage, type LogLine, type Store, type WorkItem } from "./types";
 
-export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
-
-export interface Change {
-  type: ChangeType;
-  resource: string;
-  object: KObject;
-  /** The object before this change (absent for ADDED and for replays from the log). */
-  previous?: KObject;
-}
-
-export interface ListPage {
-  items: KObject[];
-  /** Where the next page starts, or undefined on the last page. */
-  next?: { namespace: string; name: string };
-}
+export type { Change, ChangeType, ListPage } from "./types";
 
 /** Changes kept for watch replay; a watch from an older resourceVersion gets 410 Gone. */
 const CHANGE_LOG_WINDOW = 20_000;
 const COMPACT_EVERY = 1_000;
 
-export class ObjectStore {
+export class ObjectStore implements Store {
   private rv: number;
   private compactedRv: number;
   private writesSinceCompaction = 0;
@@ -39,11 +26,21 @@ export class ObjectStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS objects (
       resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
       rv INTEGER NOT NULL, data TEXT NOT NULL,
+      owner TEXT NOT NULL DEFAULT '', node TEXT NOT NULL DEFAULT '',
       PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID`);
+    // Controllers find their pods by owner, kubelets by node: both must stay cheap at 5,000 pods.
+    sql.exec("CREATE INDEX IF NOT EXISTS objects_owner ON objects (resource, owner) WHERE owner != ''");
+    sql.exec("CREATE INDEX IF NOT EXISTS objects_node ON objects (node) WHERE node != ''");
     sql.exec(`CREATE TABLE IF NOT EXISTS changes (
       rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
       namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS work (controller TEXT NOT NULL, key TEXT NOT NULL, due INTEGER NOT NULL,
+      PRIMARY KEY (controller, key)) WITHOUT ROWID`);
+    sql.exec("CREATE INDEX IF NOT EXISTS work_due ON work (due)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS logs (namespace TEXT NOT NULL, pod TEXT NOT NULL, container TEXT NOT NULL,
+      restart INTEGER NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, text TEXT NOT NULL)`);
+    sql.exec("CREATE INDEX IF NOT EXISTS logs_pod ON logs (namespace, pod, container, restart)");
     this.compactedRv = Number(this.meta("compactedRv") ?? 0);
     // The newest change is never compacted away, so the log's maximum is the current version.
     const newest = sql.exec<{ rv: number | null }>("SELECT max(rv) AS rv FROM changes").one().rv;
@@ -107,6 +104,20 @@ export class ObjectStore {
     };
   }
 
+  ownedBy(resource: string, ownerUid: string): KObject[] {
+    return this.sql
+      .exec<{ data: string }>("SELECT data FROM objects WHERE resource = ? AND owner = ? ORDER BY namespace, name", resource, ownerUid)
+      .toArray()
+      .map((r) => JSON.parse(r.data));
+  }
+
+  podsOnNode(node: string): KObject[] {
+    return this.sql
+      .exec<{ data: string }>("SELECT data FROM objects WHERE node = ? AND resource = 'pods' ORDER BY namespace, name", node)
+      .toArray()
+      .map((r) => JSON.parse(r.data));
+  }
+
   count(resource?: string): number {
     const row = resource
       ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM objects WHERE resource = ?", resource).one()
@@ -133,8 +144,9 @@ export class ObjectStore {
     const data = JSON.stringify(stored);
     const { namespace = "", name = "" } = stored.metadata;
     this.sql.exec(
-      "INSERT INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data",
-      resource, namespace, name, rv, data,
+      `INSERT INTO objects (resource, namespace, name, rv, data, owner, node) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data, owner = excluded.owner, node = excluded.node`,
+      resource, namespace, name, rv, data, controllerUid(stored), nodeNameOf(resource, stored),
     );
     this.log(rv, type, resource, namespace, name, data);
     this.pending.push({ type, resource, object: stored, previous });
@@ -190,5 +202,45 @@ export class ObjectStore {
     this.sql.exec("DELETE FROM changes WHERE rv <= ?", horizon);
     this.compactedRv = horizon;
     this.setMeta("compactedRv", String(horizon));
+  }
+
+  enqueue(item: WorkItem): void {
+    this.sql.exec(
+      "INSERT INTO work (controller, key, due) VALUES (?, ?, ?) ON CONFLICT(controller, key) DO UPDATE SET due = min(due, excluded.due)",
+      item.controller, item.key, item.due,
+    );
+  }
+
+  takeDue(now: number): WorkItem | undefined {
+    const item = this.sql
+      .exec<{ controller: string; key: string; due: number }>("SELECT controller, key, due FROM work WHERE due <= ? ORDER BY due LIMIT 1", now)
+      .toArray()[0];
+    if (item) this.sql.exec("DELETE FROM work WHERE controller = ? AND key = ?", item.controller, item.key);
+    return item ? { controller: item.controller, key: item.key, due: item.due } : undefined;
+  }
+
+  nextDue(): number | undefined {
+    return this.sql.exec<{ due: number | null }>("SELECT min(due) AS due FROM work").one().due ?? undefined;
+  }
+
+  queuedControllers(): string[] {
+    return this.sql.exec<{ controller: string }>("SELECT DISTINCT controller FROM work ORDER BY controller").toArray().map((r) => r.controller);
+  }
+
+  appendLogs(namespace: string, pod: string, container: string, restart: number, lines: LogLine[]): void {
+    for (const line of lines) {
+      this.sql.exec("INSERT INTO logs (namespace, pod, container, restart, time, text) VALUES (?, ?, ?, ?, ?, ?)", namespace, pod, container, restart, line.time, line.text);
+    }
+  }
+
+  readLogs(namespace: string, pod: string, container: string, restart: number): LogLine[] {
+    return this.sql
+      .exec<{ time: string; text: string }>("SELECT time, text FROM logs WHERE namespace = ? AND pod = ? AND container = ? AND restart = ? ORDER BY seq", namespace, pod, container, restart)
+      .toArray()
+      .map((r) => ({ time: r.time, text: r.text }));
+  }
+
+  dropLogs(namespace: string, pod: string): void {
+    this.sql.exec("DELETE FROM logs WHERE namespace = ? AND pod = ?", namespace, pod);
   }
 }

@@ -56,7 +56,7 @@ function defaultFieldRef(ref: { fieldRef?: { apiVersion?: string } } | undefined
 }
 
 /** SetDefaults_Container and the defaults of everything inside a container. */
-export function defaultContainer(c: Container): void {
+function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy) c.imagePullPolicy = imageTag(c.image ?? "") === "latest" ? "Always" : "IfNotPresent";
   c.terminationMessagePath ||= "/dev/termination-log";
   c.terminationMessagePolicy ||= "File";

@@ -7,6 +7,7 @@
  */
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Endpoints, Service, ServiceSpec } from "kubernetes-types/core/v1";
+import type { KObject } from "../types";
 
 /** DefaultClientIPServiceAffinitySeconds: 3 hours. */
 const CLIENT_IP_AFFINITY_SECONDS = 10800;
@@ -62,9 +63,9 @@ const needsNodePorts = (s: ServiceSpec) => s.type === "NodePort" || (s.type === 
  * ports or health-check port keeps the old ones (as `kubectl replace` of a Service relies on). The
  * caller runs this on update before defaulting and validation.
  */
-export function preserveAllocatedServiceValues(next: Service, old: Service): void {
-  const s = (next.spec ??= {});
-  const o = old.spec ?? {};
+export function preserveAllocatedServiceValues(next: KObject, old: KObject): void {
+  const s = ((next as Service).spec ??= {});
+  const o = (old as Service).spec ?? {};
   if (s.type !== "ExternalName" && o.type !== "ExternalName") {
     if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
     if (!s.clusterIPs?.length && o.clusterIPs?.length) s.clusterIPs = [...o.clusterIPs];

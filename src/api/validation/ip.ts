@@ -63,7 +63,7 @@ const isV4Mapped = (ip: ParsedIP) =>
   ip.version === 6 && ip.bytes.slice(0, 10).every((b) => b === 0) && ip.bytes[10] === 255 && ip.bytes[11] === 255;
 
 /** net.IP.String(): dotted quad, or RFC 5952 (longest zero run of 2+ groups compressed, lowercase). */
-export function formatIP(ip: ParsedIP): string {
+function formatIP(ip: ParsedIP): string {
   if (ip.version === 4) return ip.bytes.join(".");
   if (isV4Mapped(ip)) return `::ffff:${ip.bytes.slice(12).join(".")}`;
   const groups: number[] = [];

@@ -189,17 +189,6 @@ export function validateObjectMetaUpdate(meta: ObjectMeta | undefined, old: Obje
   return errs;
 }
 
-/** ValidateTemplateObjectMeta (PVC templates): only labels and annotations may be set. */
-export function validateTemplateObjectMeta(meta: ObjectMeta | undefined, path: Path): Errors {
-  const errs = validateAnnotations(meta?.annotations, path.child("annotations"));
-  errs.push(...validateLabels(meta?.labels, path.child("labels")));
-  for (const [k, v] of Object.entries(meta ?? {})) {
-    if (k === "labels" || k === "annotations" || v === undefined || v === null || k === "creationTimestamp") continue;
-    errs.push(forbidden(path.child(k), "cannot be set"));
-  }
-  return errs;
-}
-
 /** ValidateImmutableField. */
 export function immutableField(newValue: unknown, oldValue: unknown, path: Path, render: (v: unknown) => unknown = (v) => v): Errors {
   return deepEqual(newValue, oldValue) ? [] : [invalid(path, render(newValue), FIELD_IMMUTABLE)];

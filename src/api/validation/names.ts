@@ -4,7 +4,7 @@
  * and friends). Each returns upstream's messages, empty when the value is valid.
  */
 
-export function maxLenError(length: number): string {
+function maxLenError(length: number): string {
   return `must be no more than ${length} characters`;
 }
 
@@ -19,7 +19,7 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
   return `${out}regex used for validation is '${fmt}')`;
 }
 
-export const emptyError = () => "must be non-empty";
+const emptyError = () => "must be non-empty";
 
 export function inclusiveRangeError(lo: number, hi: number): string {
   return `must be between ${lo} and ${hi}, inclusive`;

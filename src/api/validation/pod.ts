@@ -22,10 +22,10 @@ const UPDATABLE_POD_SPEC_FIELDS = [
   "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
 ];
 
-/** validatePodMetadataAndSpec: shared by create and update. */
-function validatePodMetadataAndSpec(pod: Pod, meta: Errors): Errors {
+/** validatePodMetadataAndSpec: shared by create and update (metadata is checked as on create both times). */
+function validatePodMetadataAndSpec(pod: Pod): Errors {
   const specPath = Path.root("spec");
-  const errs = meta;
+  const errs = validateObjectMeta(pod.metadata, nameIsDNSSubdomain, Path.root("metadata"));
   errs.push(...validatePodSpecificAnnotations(pod.metadata?.annotations, pod.spec, Path.root("metadata", "annotations")));
   errs.push(...validatePodSpec(pod.spec, specPath, { resourceIsPod: true }));
   if (!pod.spec?.serviceAccountName) {
@@ -45,7 +45,7 @@ function validatePodMetadataAndSpec(pod: Pod, meta: Errors): Errors {
 
 /** ValidatePodCreate. */
 export function validatePod(pod: Pod): Errors {
-  const errs = validatePodMetadataAndSpec(pod, validateObjectMeta(pod.metadata, nameIsDNSSubdomain, Path.root("metadata")));
+  const errs = validatePodMetadataAndSpec(pod);
   const specPath = Path.root("spec");
   if (pod.spec?.ephemeralContainers?.length) errs.push(forbidden(specPath.child("ephemeralContainers"), "cannot be set on create"));
   if (pod.spec?.nodeName && pod.spec.schedulingGates?.length) {
@@ -81,7 +81,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): Errors {
   const metaPath = Path.root("metadata");
   const specPath = Path.root("spec");
   const errs = validateObjectMetaUpdate(pod.metadata, old.metadata, metaPath);
-  validatePodMetadataAndSpec(pod, errs);
+  errs.push(...validatePodMetadataAndSpec(pod));
   const spec = pod.spec ?? ({} as PodSpec);
   const oldSpec = old.spec ?? ({} as PodSpec);
 

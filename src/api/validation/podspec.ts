@@ -306,7 +306,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: Path, opts: Pod
 }
 
 /** The `switch { case valid: case "": Required; default: NotSupported }` shape upstream uses for enums. */
-export function validateEnum(value: string | undefined | null, valid: string[], path: Path): Errors {
+function validateEnum(value: string | undefined | null, valid: string[], path: Path): Errors {
   if (!value) return [required(path)];
   return valid.includes(value) ? [] : [notSupported(path, value, valid)];
 }

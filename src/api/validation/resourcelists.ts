@@ -40,7 +40,7 @@ function validateResourceName(name: string, path: Path): Errors {
 }
 
 /** validateContainerResourceName. */
-export function validateContainerResourceName(name: string, path: Path): Errors {
+function validateContainerResourceName(name: string, path: Path): Errors {
   const errs = validateResourceName(name, path);
   if (!name.includes("/")) {
     if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePages(name)) {

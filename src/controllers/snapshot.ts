@@ -1,0 +1,12 @@
+/** A Snapshot read straight from the Store (SQLite in the Durable Object, memory in tests). */
+import type { Store } from "../store/types";
+import type { Snapshot } from "./types";
+
+export function storeSnapshot(store: Store): Snapshot {
+  return {
+    get: (resource, namespace, name) => store.get(resource, namespace, name),
+    list: (resource, namespace) => store.list(resource, namespace).items,
+    ownedBy: (resource, uid) => store.ownedBy(resource, uid),
+    podsOnNode: (node) => store.podsOnNode(node),
+  };
+}
