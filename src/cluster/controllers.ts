@@ -1,7 +1,14 @@
 /** The controllers and simulation parts every cluster runs, built for its simulation settings. */
+import { createEndpointsController } from "../controllers/endpoints";
+import { createEndpointSliceController } from "../controllers/endpointSlices";
 import type { Controller } from "../controllers/types";
+import { createVolumeController } from "../controllers/volumes";
 import type { SimulationSettings } from "../sim/settings";
 
-export function clusterControllers(_settings: SimulationSettings): Controller[] {
-  return [];
+export function clusterControllers(settings: SimulationSettings): Controller[] {
+  return [
+    createEndpointsController(),
+    createEndpointSliceController(),
+    createVolumeController(settings),
+  ];
 }

@@ -11,8 +11,9 @@ import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
 import { Runner } from "../controllers/runner";
-import { settingsFor, type SimulationSettings } from "../sim/settings";
+import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/settings";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
+import { adminRoutes } from "./admin";
 import { rawInsert } from "./bench";
 import { clusterControllers } from "./controllers";
 import { seedCluster } from "./seed";
@@ -49,6 +50,7 @@ export class ClusterObject extends DurableObject<Env> {
   private readonly hub: WatchHub;
   private api!: ApiServer;
   private runner!: Runner;
+  private admin!: ReturnType<typeof adminRoutes>;
   /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
   private armedAt: number | undefined;
 
@@ -66,12 +68,20 @@ export class ClusterObject extends DurableObject<Env> {
     this.store = new ObjectStore(this.ctx.storage.sql);
     this.api = this.newApiServer();
     this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+    this.admin = adminRoutes({
+      context: this.api.context,
+      run: (write) => this.commit(write),
+      settings: () => this.settings(),
+      configure: (settings) => {
+        this.store.setMeta("simulation", JSON.stringify({ ...JSON.parse(this.store.meta("simulation") ?? "{}"), ...settings }));
+        this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+        return this.settings();
+      },
+    });
   }
 
   private settings(): SimulationSettings {
-    const stored = this.store.meta("simulation");
-    const profile = settingsFor(this.env.KUBEFLARE_SIM_PROFILE);
-    return stored ? { ...profile, ...JSON.parse(stored) } : profile;
+    return resolveSettings(settingsFor(this.env.KUBEFLARE_SIM_PROFILE), JSON.parse(this.store.meta("simulation") ?? "{}"));
   }
 
   private newApiServer(): ApiServer {
@@ -181,7 +191,9 @@ export class ClusterObject extends DurableObject<Env> {
     if (!(await this.authorized(bearerToken(request.headers.get("authorization"))))) {
       return statusResponse(unauthorized());
     }
-    if (this.env.KUBEFLARE_BENCH === "1" && new URL(request.url).pathname === "/__bench/raw") {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/_kubeflare/")) return this.admin.fetch(request);
+    if (this.env.KUBEFLARE_BENCH === "1" && path === "/__bench/raw") {
       return rawInsert(this.ctx.storage.sql, await request.text());
     }
     return this.api.handle(request);

@@ -20,6 +20,15 @@ export function seedCluster(ctx: ApiContext, nodes: number): void {
     metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
     spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
   });
+  // The apiserver itself keeps the `kubernetes` Service's endpoints (it has no selector).
+  const apiserver = { addresses: [{ ip: "172.18.0.2" }], ports: [{ name: "https", port: 6443, protocol: "TCP" }] };
+  create(ctx, target("Endpoints", "default"), { metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } }, subsets: [apiserver] });
+  create(ctx, target("EndpointSlice", "default"), {
+    metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
+    addressType: "IPv4",
+    endpoints: [{ addresses: ["172.18.0.2"], conditions: { ready: true } }],
+    ports: [{ name: "https", port: 6443, protocol: "TCP" }],
+  });
   const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, "Z");
   for (let i = 1; i <= nodes; i++) create(ctx, target("Node"), newNode(i, now));
   create(ctx, target("StorageClass"), {

@@ -7,6 +7,7 @@ import { invalid, unauthorized, type StatusCause } from "../api/errors";
 import type { Env } from "../env";
 import { ClusterRegistry } from "../tenancy/registry";
 import { bearerToken, hashToken, newClusterId, newToken } from "../tenancy/tokens";
+import { checkSettings, type SimulationSettings } from "../sim/settings";
 import { kubeconfig } from "./kubeconfig";
 
 export const MAX_NODES = 50;
@@ -19,7 +20,7 @@ function clusterStub(env: Env, id: string) {
 }
 
 /** The validated `{name, nodes}` of a create request, or a 422 listing every bad field. */
-function parseCreate(body: unknown, id: string): { name: string; nodes: number } {
+function parseCreate(body: unknown, id: string): { name: string; nodes: number; simulation?: Partial<SimulationSettings> } {
   const causes: StatusCause[] = [];
   const input = (body ?? {}) as { name?: unknown; nodes?: unknown };
   if (typeof body !== "object" || Array.isArray(body)) {
@@ -33,8 +34,10 @@ function parseCreate(body: unknown, id: string): { name: string; nodes: number }
   if (typeof nodes !== "number" || !Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
     causes.push({ reason: "FieldValueInvalid", field: "nodes", message: `Invalid value: ${JSON.stringify(nodes)}: must be an integer from 1 to ${MAX_NODES}` });
   }
+  const simulation = (input as { simulation?: unknown }).simulation;
+  if (simulation !== undefined) causes.push(...checkSettings(simulation));
   if (causes.length) throw invalid("Cluster", "kubeflare.dev", String(input.name ?? ""), causes);
-  return { name: name as string, nodes: nodes as number };
+  return { name: name as string, nodes: nodes as number, simulation: simulation as Partial<SimulationSettings> | undefined };
 }
 
 management.post("/clusters", async (c) => {
@@ -48,11 +51,11 @@ management.post("/clusters", async (c) => {
     }
   }
   const id = newClusterId();
-  const { name, nodes } = parseCreate(body, id);
+  const { name, nodes, simulation } = parseCreate(body, id);
   const token = newToken();
   const tokenHash = await hashToken(token);
   const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  await clusterStub(c.env, id).init({ id, name, nodes, tokenHash, createdAt });
+  await clusterStub(c.env, id).init({ id, name, nodes, tokenHash, createdAt, simulation });
   await new ClusterRegistry(c.env.DB).add({ id, name, tokenHash, nodes, createdAt });
   const server = `${new URL(c.req.url).origin}/clusters/${id}`;
   return c.json({ id, name, server, token, kubeconfig: kubeconfig(id, server, token) }, 201);
@@ -80,5 +83,20 @@ management.delete("/clusters/:id", async (c) => {
   await new ClusterRegistry(c.env.DB).remove(id);
   return c.json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name: id, kind: "clusters" } });
 });
+
+/** Cluster state the Durable Object answers itself: settings, node failure, runtime and DNS views. */
+function forward(path: (c: { req: { param(name: string): string } }) => string) {
+  return (c: any) => {
+    const url = new URL(c.req.url);
+    url.pathname = `/_kubeflare/${path(c)}`;
+    return clusterStub(c.env, c.req.param("id")).fetch(new Request(url, c.req.raw));
+  };
+}
+
+management.patch("/clusters/:id", forward(() => "settings"));
+management.get("/clusters/:id/nodes/:node/runtime", forward((c) => `nodes/${c.req.param("node")}/runtime`));
+management.post("/clusters/:id/nodes/:node/fail", forward((c) => `nodes/${c.req.param("node")}/fail`));
+management.post("/clusters/:id/nodes/:node/recover", forward((c) => `nodes/${c.req.param("node")}/recover`));
+management.get("/clusters/:id/dns", forward(() => "dns"));
 
 export { management };

@@ -34,3 +34,27 @@ export const FAST_SETTINGS: SimulationSettings = {
 export function settingsFor(profile: string | undefined): SimulationSettings {
   return profile === "fast" ? FAST_SETTINGS : DEFAULT_SETTINGS;
 }
+
+const SETTING_KEYS: (keyof SimulationSettings)[] = ["profile", "sandboxSeconds", "imagePullSeconds", "containerStartSeconds", "timeScale"];
+
+/** Checks a user's partial settings (`{"profile":"fast"}`, `{"timeScale":0.1}`); returns Status causes for bad fields. */
+export function checkSettings(value: unknown, field = "simulation"): { reason: string; field: string; message: string }[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    return [{ reason: "FieldValueInvalid", field, message: `Invalid value: ${JSON.stringify(value)}: must be an object` }];
+  }
+  const causes = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (!SETTING_KEYS.includes(key as keyof SimulationSettings)) {
+      causes.push({ reason: "FieldValueNotSupported", field: `${field}.${key}`, message: `Unsupported value: "${key}": supported values: ${SETTING_KEYS.map((k) => `"${k}"`).join(", ")}` });
+    } else if (key === "profile" ? v !== "default" && v !== "fast" : typeof v !== "number" || !(v >= 0)) {
+      causes.push({ reason: "FieldValueInvalid", field: `${field}.${key}`, message: `Invalid value: ${JSON.stringify(v)}: ${key === "profile" ? 'must be "default" or "fast"' : "must be a number >= 0"}` });
+    }
+  }
+  return causes;
+}
+
+/** Settings for a cluster: the named profile's, overridden field by field. */
+export function resolveSettings(base: SimulationSettings, overrides: Partial<SimulationSettings>): SimulationSettings {
+  const profile = overrides.profile ? settingsFor(overrides.profile) : base;
+  return { ...profile, ...overrides };
+}

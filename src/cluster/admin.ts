@@ -1,0 +1,104 @@
+/**
+ * The cluster's management endpoints that need its state (the Worker forwards them here under
+ * /_kubeflare/): simulation settings, failing and recovering nodes, the per-node runtime view
+ * (like `crictl pods` / `crictl ps`) and the DNS view.
+ */
+import { Hono } from "hono";
+import { ApiError, badRequest, invalid, notFound, statusResponse } from "../api/errors";
+import { patch, type ApiContext, type Target } from "../api/rest";
+import { RESOURCE_TYPES } from "../api/resources";
+import type { KObject } from "../api/types";
+import { storeSnapshot } from "../controllers/snapshot";
+import { resolveDns } from "../sim/dns";
+import { checkSettings, type SimulationSettings } from "../sim/settings";
+
+export const FAILED_ANNOTATION = "kubeflare.dev/failed";
+export const SANDBOX_ANNOTATION = "kubeflare.dev/sandbox";
+
+export interface AdminHost {
+  context: ApiContext;
+  run<T>(write: () => T): T;
+  settings(): SimulationSettings;
+  configure(settings: Partial<SimulationSettings>): SimulationSettings;
+}
+
+const NODES: Target = { type: RESOURCE_TYPES.find((t) => t.kind === "Node")!, version: "v1", namespace: "" };
+
+function parseSettings(body: unknown): Partial<SimulationSettings> {
+  const simulation = (body as { simulation?: unknown } | null)?.simulation;
+  const causes = simulation === undefined
+    ? [{ reason: "FieldValueRequired", field: "simulation", message: "Required value" }]
+    : checkSettings(simulation);
+  if (causes.length) throw invalid("Cluster", "kubeflare.dev", "", causes);
+  return simulation as Partial<SimulationSettings>;
+}
+
+interface ContainerStatus {
+  name: string;
+  image: string;
+  containerID?: string;
+  restartCount?: number;
+  state?: Record<string, { startedAt?: string; reason?: string; exitCode?: number } | undefined>;
+}
+
+/** One node's sandboxes (pause containers) and the containers sharing each, like crictl shows them. */
+function nodeRuntime(ctx: ApiContext, node: string) {
+  if (!ctx.store.get("nodes", "", node)) throw notFound("nodes", "", node);
+  const sandboxes = ctx.store.podsOnNode(node).flatMap((pod: KObject) => {
+    const raw = pod.metadata.annotations?.[SANDBOX_ANNOTATION];
+    if (!raw) return [];
+    const sandbox = JSON.parse(raw);
+    const status = (pod.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+    const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
+      .filter((c) => c.containerID)
+      .map((c) => {
+        const [state] = Object.keys(c.state ?? {});
+        return {
+          id: c.containerID!.replace(/^containerd:\/\//, "").slice(0, 13),
+          name: c.name,
+          image: c.image,
+          state: state === "running" ? "CONTAINER_RUNNING" : state === "terminated" ? "CONTAINER_EXITED" : "CONTAINER_CREATED",
+          attempt: c.restartCount ?? 0,
+        };
+      });
+    return [{
+      ...sandbox,
+      pod: { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
+      state: pod.metadata.deletionTimestamp && !containers.some((c) => c.state === "CONTAINER_RUNNING") ? "SANDBOX_NOTREADY" : "SANDBOX_READY",
+      containers,
+    }];
+  });
+  return { node, runtime: "containerd://1.7.18 (simulated)", sandboxes };
+}
+
+export function adminRoutes(host: AdminHost) {
+  const app = new Hono().basePath("/_kubeflare");
+  app.onError((error) => statusResponse(error instanceof ApiError ? error : error));
+
+  app.get("/settings", (c) => c.json(host.settings()));
+  app.patch("/settings", async (c) => {
+    const body = await c.req.json().catch(() => {
+      throw badRequest("the body must be JSON");
+    });
+    return c.json({ simulation: host.configure(parseSettings(body)) });
+  });
+
+  app.get("/nodes/:node/runtime", (c) => c.json(nodeRuntime(host.context, c.req.param("node"))));
+
+  for (const [action, failed] of [["fail", true], ["recover", false]] as const) {
+    app.post(`/nodes/:node/${action}`, (c) => {
+      const node = c.req.param("node");
+      const updated = host.run(() => patch(host.context, NODES, node, "merge", { metadata: { annotations: { [FAILED_ANNOTATION]: failed ? "true" : null } } }).object);
+      return c.json(updated);
+    });
+  }
+
+  app.get("/dns", (c) => {
+    const name = c.req.query("name");
+    if (!name) throw badRequest("the name query parameter is required, e.g. ?name=web.default.svc.cluster.local");
+    const answer = resolveDns(name, storeSnapshot(host.context.store), "cluster.local", c.req.query("namespace"));
+    if (!answer) throw new ApiError(404, "NotFound", `no DNS record for "${name}" (NXDOMAIN)`, { name, kind: "dns" });
+    return c.json(answer);
+  });
+  return app;
+}
