@@ -3,7 +3,8 @@
  * ClusterIP from the service CIDR and NodePorts from 30000–32767, as the apiserver's allocators do.
  */
 import { invalid } from "./errors";
-import type { ApiContext, Target } from "./rest";
+import { registerNode } from "../sim/nodes";
+import { rfc3339, type ApiContext, type Target } from "./rest";
 import type { KObject } from "./types";
 
 /** 10.96.0.0/12, like kubeadm's default; .1 is the `kubernetes` Service. */
@@ -18,6 +19,17 @@ export function ipv4(n: number): string {
 
 export function admitCreate(ctx: ApiContext, target: Target, obj: KObject): void {
   if (target.type.kind === "Service") allocateService(ctx, obj);
+  if (target.type.kind === "Node" && !(obj.status as { nodeInfo?: unknown } | undefined)?.nodeInfo) {
+    registerNode(obj, nextNodeIndex(ctx), rfc3339(ctx.now()));
+  }
+}
+
+/** The lowest node number whose pod CIDR (10.244.<n>.0/24) no existing node uses. */
+function nextNodeIndex(ctx: ApiContext): number {
+  const used = new Set(ctx.store.list("nodes", undefined).items.map((n) => (n.spec as { podCIDR?: string }).podCIDR));
+  let index = 1;
+  while (used.has(`10.244.${index}.0/24`)) index++;
+  return index;
 }
 
 function allocateService(ctx: ApiContext, svc: KObject): void {

@@ -370,8 +370,15 @@ function finishNamespaceIfEmpty(ctx: ApiContext, name: string): void {
   ctx.store.remove("namespaces", ns);
 }
 
-/** What upstream's controllers do the moment a namespace appears: its default ServiceAccount and root CA ConfigMap. */
+/**
+ * What upstream does the moment some objects appear: a namespace gets its default ServiceAccount and
+ * root CA ConfigMap (controllers), a node its Lease in kube-node-lease (the kubelet's heartbeat).
+ */
 function afterCreate(ctx: ApiContext, target: Target, obj: KObject): void {
+  if (target.type.kind === "Node") {
+    nodeLease(ctx, obj);
+    return;
+  }
   if (target.type.kind !== "Namespace") return;
   const namespace = obj.metadata.name!;
   const base = { namespace, uid: ctx.uid(), creationTimestamp: rfc3339(ctx.now()) };
@@ -381,6 +388,24 @@ function afterCreate(ctx: ApiContext, target: Target, obj: KObject): void {
     kind: "ConfigMap",
     metadata: { name: "kube-root-ca.crt", ...base, uid: ctx.uid(), annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } },
     data: { "ca.crt": "-----BEGIN CERTIFICATE-----\n(simulated cluster CA)\n-----END CERTIFICATE-----\n" },
+  });
+}
+
+/** The node's Lease, renewed once at registration (a heartbeat every 10 s would keep idle clusters awake). */
+function nodeLease(ctx: ApiContext, node: KObject): void {
+  if (!ctx.store.get("namespaces", "", "kube-node-lease")) return;
+  const now = ctx.now().toISOString().replace("Z", "000Z");
+  ctx.store.put("leases.coordination.k8s.io", {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: {
+      name: node.metadata.name,
+      namespace: "kube-node-lease",
+      uid: ctx.uid(),
+      creationTimestamp: rfc3339(ctx.now()),
+      ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node.metadata.name!, uid: node.metadata.uid! }],
+    },
+    spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: now },
   });
 }
 

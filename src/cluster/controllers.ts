@@ -3,10 +3,14 @@ import { createEndpointsController } from "../controllers/endpoints";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
 import type { Controller } from "../controllers/types";
 import { createVolumeController } from "../controllers/volumes";
+import { createNodeLifecycle } from "../sim/nodeLifecycle";
+import { createScheduler } from "../sim/scheduler";
 import type { SimulationSettings } from "../sim/settings";
 
 export function clusterControllers(settings: SimulationSettings): Controller[] {
   return [
+    createScheduler(settings),
+    createNodeLifecycle(settings),
     createEndpointsController(),
     createEndpointSliceController(),
     createVolumeController(settings),

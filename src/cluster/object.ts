@@ -53,6 +53,8 @@ export class ClusterObject extends DurableObject<Env> {
   private admin!: ReturnType<typeof adminRoutes>;
   /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
   private armedAt: number | undefined;
+  /** While the alarm runs steps, arming waits for its end (one setAlarm instead of one per step). */
+  private inAlarm = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,7 +119,7 @@ export class ClusterObject extends DurableObject<Env> {
       throw error;
     }
     this.hub.publish(changes);
-    this.armAlarm();
+    if (!this.inAlarm) this.armAlarm();
     return result;
   }
 
@@ -133,19 +135,16 @@ export class ClusterObject extends DurableObject<Env> {
   /** Runs due controller work for a slice of time, letting requests in between slices. */
   async alarm(): Promise<void> {
     this.armedAt = undefined;
-    const sliceEnd = Date.now() + ALARM_SLICE_MS;
-    for (;;) {
-      const now = Date.now();
-      if (now > sliceEnd) break;
-      let ran = false;
-      try {
-        ran = this.commit(() => this.runner.step(now));
-      } catch (error) {
-        console.error("reconcile failed", error);
+    this.inAlarm = true;
+    try {
+      const sliceEnd = Date.now() + ALARM_SLICE_MS;
+      for (let now = Date.now(); now <= sliceEnd; now = Date.now()) {
+        if (!this.commit(() => this.runner.step(now))) break;
       }
-      if (!ran) break;
+    } finally {
+      this.inAlarm = false;
+      this.armAlarm();
     }
-    this.armAlarm();
   }
 
   /** Creates the cluster's initial state; a repeated call (a retried create) changes nothing. */

@@ -49,25 +49,27 @@ export class Runner {
     if (!item) return false;
     const controller = this.byName.get(item.controller);
     if (!controller) return true;
-    const result = controller.reconcile(item.key, storeSnapshot(this.ctx.store), now, this.rng);
-    let retry: number | undefined = result.requeueAfter;
-    for (const write of result.writes) {
-      try {
-        this.apply(write);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        // NotFound/Conflict mean the world moved on; the next pass decides again from fresh state.
-        if (error.code !== 404 && error.code !== 409) console.warn(`${controller.name} ${item.key}: ${error.message}`);
-        retry = Math.min(retry ?? CONFLICT_RETRY_MS, CONFLICT_RETRY_MS);
+    let retry: number | undefined;
+    try {
+      const result = controller.reconcile(item.key, storeSnapshot(this.ctx.store), now, this.rng);
+      retry = result.requeueAfter;
+      for (const write of result.writes) {
+        try {
+          this.apply(write);
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          // NotFound/Conflict mean the world moved on; the next pass decides again from fresh state.
+          if (error.code !== 404 && error.code !== 409) console.warn(`${controller.name} ${item.key}: ${error.message}`);
+          retry = Math.min(retry ?? CONFLICT_RETRY_MS, CONFLICT_RETRY_MS);
+        }
       }
+    } catch (error) {
+      // A bug in a reconcile must not spin the alarm: log it and try that key again later.
+      console.error(`${controller.name} ${item.key} failed`, error);
+      retry = ERROR_BACKOFF_MS;
     }
     if (retry !== undefined) this.ctx.store.enqueue({ ...item, due: now + retry });
     return true;
-  }
-
-  /** After a reconcile threw (and its transaction rolled back): try that item again later. */
-  retryLater(controller: string, key: string, now: number): void {
-    this.ctx.store.enqueue({ controller, key, due: now + ERROR_BACKOFF_MS });
   }
 
   private apply(write: Write): void {

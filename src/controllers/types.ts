@@ -20,7 +20,7 @@ export interface Snapshot {
   list(resource: Resource, namespace?: string): KObject[];
   /** Objects whose controller ownerReference (controller: true) has this uid. */
   ownedBy(resource: Resource, ownerUid: string): KObject[];
-  /** Pods bound to a node (spec.nodeName). */
+  /** Pods bound to a node (spec.nodeName); "" gives the pods not bound yet. Served from an index. */
   podsOnNode(nodeName: string): KObject[];
 }
 

@@ -12,8 +12,7 @@ export function nodeName(index: number): string {
 }
 
 /** A Ready node numbered `index` (1-based), as the kubelet registers it. */
-export function newNode(index: number, now: string): KObject {
-  const name = nodeName(index);
+export function newNode(index: number, now: string, name = nodeName(index)): KObject {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -32,11 +31,36 @@ export function newNode(index: number, now: string): KObject {
       },
     },
     spec: { podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`], providerID: `kubeflare://${name}` },
-    status: readyNodeStatus(index, now),
+    status: readyNodeStatus(index, now, name),
   };
 }
 
-export function readyNodeStatus(index: number, now: string) {
+/**
+ * What a kubelet adds when it registers a Node someone created by hand (`kubectl apply` of a bare
+ * Node): the well-known labels, a pod CIDR, and a Ready status with the default capacity.
+ */
+export function registerNode(node: KObject, index: number, now: string): void {
+  const registered = newNode(index, now, node.metadata.name);
+  node.metadata.labels = { ...registered.metadata.labels, ...node.metadata.labels };
+  node.metadata.annotations = { ...registered.metadata.annotations, ...node.metadata.annotations };
+  node.spec = { ...(registered.spec as object), ...(node.spec as object) };
+  const given = (node.status ?? {}) as { capacity?: Record<string, string>; allocatable?: Record<string, string> };
+  const status = registered.status as { capacity: Record<string, string>; allocatable: Record<string, string> };
+  // A manifest may ask for a bigger or smaller machine; allocatable follows capacity unless given.
+  if (given.capacity) {
+    status.capacity = { ...status.capacity, ...given.capacity };
+    status.allocatable = { ...status.allocatable, ...(given.allocatable ?? given.capacity) };
+  }
+  node.status = status;
+}
+
+/** 172.18.0.2, 172.18.0.3, …: node addresses as kind's docker network hands them out. */
+function internalIP(index: number): string {
+  const n = index + 1;
+  return `172.18.${Math.floor(n / 256)}.${n % 256}`;
+}
+
+export function readyNodeStatus(index: number, now: string, name = nodeName(index)) {
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message,
   });
@@ -50,14 +74,14 @@ export function readyNodeStatus(index: number, now: string) {
       condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
     ],
     addresses: [
-      { type: "InternalIP", address: `172.18.0.${index + 1}` },
-      { type: "Hostname", address: nodeName(index) },
+      { type: "InternalIP", address: internalIP(index) },
+      { type: "Hostname", address: name },
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
-      machineID: `kubeflare-${nodeName(index)}`,
-      systemUUID: `kubeflare-${nodeName(index)}`,
-      bootID: `kubeflare-${nodeName(index)}`,
+      machineID: `kubeflare-${name}`,
+      systemUUID: `kubeflare-${name}`,
+      bootID: `kubeflare-${name}`,
       kernelVersion: "6.1.0-kubeflare",
       osImage: "Debian GNU/Linux 12 (bookworm)",
       containerRuntimeVersion: "containerd://1.7.18",

@@ -4,7 +4,8 @@
  * deep-frozen, so a controller that mutates what it read fails loudly.
  */
 import type { KObject } from "../api/types";
-import { controllerUid, nodeNameOf, type Change, type ChangeType, type ListPage, type LogLine, type Store, type WorkItem } from "./types";
+import { PodIndex } from "./podIndex";
+import { controllerUid, type Change, type ChangeType, type ListPage, type LogLine, type Store, type WorkItem } from "./types";
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
@@ -23,6 +24,7 @@ export class MemoryStore implements Store {
   private readonly metaData = new Map<string, string>();
   private pending: Change[] = [];
   private readonly queue = new Map<string, WorkItem>();
+  private readonly podIndex = new PodIndex([]);
   private readonly logs = new Map<string, LogLine[]>();
 
   get resourceVersion(): number {
@@ -68,7 +70,7 @@ export class MemoryStore implements Store {
   }
 
   podsOnNode(node: string): KObject[] {
-    return this.list("pods", undefined).items.filter((o) => nodeNameOf("pods", o) === node);
+    return this.podIndex.podsOnNode(node) as KObject[];
   }
 
   count(resource?: string): number {
@@ -85,6 +87,7 @@ export class MemoryStore implements Store {
   put(resource: string, object: KObject, previous?: KObject): KObject {
     const stored = deepFreeze(structuredClone({ ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } }));
     this.table(resource).set(keyOf(stored.metadata.namespace ?? "", stored.metadata.name!), stored);
+    if (resource === "pods") this.podIndex.put(stored);
     const type = previous ? "MODIFIED" : "ADDED";
     this.log.push({ rv: this.rv, type, resource, object: stored });
     this.pending.push({ type, resource, object: stored, previous });
@@ -94,6 +97,7 @@ export class MemoryStore implements Store {
   remove(resource: string, object: KObject): KObject {
     const last = deepFreeze(structuredClone({ ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } }));
     this.table(resource).delete(keyOf(object.metadata.namespace ?? "", object.metadata.name!));
+    if (resource === "pods") this.podIndex.delete(object);
     this.log.push({ rv: this.rv, type: "DELETED", resource, object: last });
     this.pending.push({ type: "DELETED", resource, object: last, previous: object });
     return last;

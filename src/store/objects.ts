@@ -4,6 +4,7 @@
  * write; the change log is what watches replay from, compacted to a window (older versions → 410 Gone).
  */
 import type { KObject } from "../api/types";
+import { PodIndex } from "./podIndex";
 import { controllerUid, nodeNameOf, type Change, type ChangeType, type ListPage, type LogLine, type Store, type WorkItem } from "./types";
 
 export type { Change, ChangeType, ListPage } from "./types";
@@ -16,6 +17,8 @@ export class ObjectStore implements Store {
   private rv: number;
   private compactedRv: number;
   private writesSinceCompaction = 0;
+  /** Parsed pods by node, built on first use (see PodIndex). */
+  private podIndex: PodIndex | undefined;
   /** Changes written since the last `takeChanges`, for the watch fan-out after commit. */
   private pending: Change[] = [];
 
@@ -112,10 +115,14 @@ export class ObjectStore implements Store {
   }
 
   podsOnNode(node: string): KObject[] {
-    return this.sql
-      .exec<{ data: string }>("SELECT data FROM objects WHERE node = ? AND resource = 'pods' ORDER BY namespace, name", node)
-      .toArray()
-      .map((r) => JSON.parse(r.data));
+    return this.pods().podsOnNode(node) as KObject[];
+  }
+
+  private pods(): PodIndex {
+    this.podIndex ??= new PodIndex(
+      this.sql.exec<{ data: string }>("SELECT data FROM objects WHERE resource = 'pods'").toArray().map((r) => JSON.parse(r.data)),
+    );
+    return this.podIndex;
   }
 
   count(resource?: string): number {
@@ -150,6 +157,7 @@ export class ObjectStore implements Store {
     );
     this.log(rv, type, resource, namespace, name, data);
     this.pending.push({ type, resource, object: stored, previous });
+    if (resource === "pods" && this.podIndex) return this.podIndex.put(stored);
     return stored;
   }
 
@@ -161,6 +169,7 @@ export class ObjectStore implements Store {
     this.sql.exec("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?", resource, namespace, name);
     this.log(rv, "DELETED", resource, namespace, name, JSON.stringify(last));
     this.pending.push({ type: "DELETED", resource, object: last, previous: object });
+    if (resource === "pods") this.podIndex?.delete(object);
     return last;
   }
 
@@ -182,6 +191,7 @@ export class ObjectStore implements Store {
   /** After a rolled-back transaction: forget the versions and changes made inside it. */
   reload(): void {
     this.pending = [];
+    this.podIndex = undefined;
     const newest = this.sql.exec<{ rv: number | null }>("SELECT max(rv) AS rv FROM changes").one().rv;
     this.rv = newest ?? this.compactedRv;
   }
