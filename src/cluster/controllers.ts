@@ -1,5 +1,7 @@
 /** The controllers and simulation parts every cluster runs, built for its simulation settings. */
 import { createEndpointsController } from "../controllers/endpoints";
+import { createGarbageCollector } from "../controllers/garbageCollector";
+import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
 import type { Controller } from "../controllers/types";
 import { createVolumeController } from "../controllers/volumes";
@@ -14,5 +16,8 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createEndpointsController(),
     createEndpointSliceController(),
     createVolumeController(settings),
+    createReplicaSetController(settings),
+    createReplicationControllerController(settings),
+    createGarbageCollector(),
   ];
 }

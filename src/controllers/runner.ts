@@ -18,9 +18,14 @@ import type { Controller, Rng, Write } from "./types";
 const ERROR_BACKOFF_MS = 1_000;
 /** A write that lost a resourceVersion race is retried this soon (the next pass reads fresh state). */
 const CONFLICT_RETRY_MS = 10;
+/** Refused writes back off as upstream's rate-limited work queue: 5 ms doubling to 1,000 s. */
+const FAILURE_BACKOFF_BASE_MS = 5;
+const FAILURE_BACKOFF_MAX_MS = 1_000_000;
 
 export class Runner {
   private readonly byName: Map<string, Controller>;
+  /** Consecutive refused passes per work item, for the back-off (memory only: a restart forgives). */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly ctx: ApiContext,
@@ -50,18 +55,32 @@ export class Runner {
     const controller = this.byName.get(item.controller);
     if (!controller) return true;
     let retry: number | undefined;
+    const id = `${item.controller}/${item.key}`;
     try {
-      const result = controller.reconcile(item.key, storeSnapshot(this.ctx.store), now, this.rng);
+      const snapshot = storeSnapshot(this.ctx.store);
+      const result = controller.reconcile(item.key, snapshot, now, this.rng);
       retry = result.requeueAfter;
+      let refused = false;
       for (const write of result.writes) {
         try {
           this.apply(write);
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          // NotFound/Conflict mean the world moved on; the next pass decides again from fresh state.
-          if (error.code !== 404 && error.code !== 409) console.warn(`${controller.name} ${item.key}: ${error.message}`);
-          retry = Math.min(retry ?? CONFLICT_RETRY_MS, CONFLICT_RETRY_MS);
+          if (error.code === 404 || error.code === 409) {
+            // The world moved on; the next pass decides again from fresh state.
+            retry = Math.min(retry ?? CONFLICT_RETRY_MS, CONFLICT_RETRY_MS);
+            continue;
+          }
+          refused = true;
+          for (const record of controller.writeFailed?.(item.key, write, error.message, snapshot, now) ?? []) this.applyQuietly(record);
         }
+      }
+      if (refused) {
+        const n = (this.failures.get(id) ?? 0) + 1;
+        this.failures.set(id, n);
+        retry = Math.min(FAILURE_BACKOFF_BASE_MS * 2 ** (n - 1), FAILURE_BACKOFF_MAX_MS);
+      } else {
+        this.failures.delete(id);
       }
     } catch (error) {
       // A bug in a reconcile must not spin the alarm: log it and try that key again later.
@@ -70,6 +89,15 @@ export class Runner {
     }
     if (retry !== undefined) this.ctx.store.enqueue({ ...item, due: now + retry });
     return true;
+  }
+
+  /** Records a failure (event, condition) without letting a second failure hide the first. */
+  private applyQuietly(write: Write): void {
+    try {
+      this.apply(write);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
   }
 
   private apply(write: Write): void {

@@ -66,6 +66,11 @@ export interface Controller {
   keysFor(change: ObjectChange, snapshot: Snapshot): string[];
   /** Brings the world one phase closer to what `key` asks for. `now` is milliseconds since the epoch. */
   reconcile(key: string, snapshot: Snapshot, now: number, rng: Rng): ReconcileResult;
+  /**
+   * One of this controller's writes was refused (not NotFound or Conflict): the writes to record it,
+   * e.g. a FailedCreate event and a ReplicaFailure condition, as upstream's controllers do.
+   */
+  writeFailed?(key: string, write: Write, message: string, snapshot: Snapshot, now: number): Write[];
 }
 
 /** "namespace/name" (or "name" for cluster-scoped objects), the usual work-queue key. */
