@@ -10,10 +10,10 @@ import { RESOURCE_TYPES } from "../api/resources";
 import type { KObject } from "../api/types";
 import { storeSnapshot } from "../controllers/snapshot";
 import { resolveDns } from "../sim/dns";
+import { readRecord, runtimeView } from "../sim/kubelet";
 import { checkSettings, type SimulationSettings } from "../sim/settings";
 
 export const FAILED_ANNOTATION = "kubeflare.dev/failed";
-export const SANDBOX_ANNOTATION = "kubeflare.dev/sandbox";
 
 export interface AdminHost {
   context: ApiContext;
@@ -33,39 +33,25 @@ function parseSettings(body: unknown): Partial<SimulationSettings> {
   return simulation as Partial<SimulationSettings>;
 }
 
-interface ContainerStatus {
-  name: string;
-  image: string;
-  containerID?: string;
-  restartCount?: number;
-  state?: Record<string, { startedAt?: string; reason?: string; exitCode?: number } | undefined>;
-}
-
 /** One node's sandboxes (pause containers) and the containers sharing each, like crictl shows them. */
 function nodeRuntime(ctx: ApiContext, node: string) {
   if (!ctx.store.get("nodes", "", node)) throw notFound("nodes", "", node);
-  const sandboxes = ctx.store.podsOnNode(node).flatMap((pod: KObject) => {
-    const raw = pod.metadata.annotations?.[SANDBOX_ANNOTATION];
-    if (!raw) return [];
-    const sandbox = JSON.parse(raw);
-    const status = (pod.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
-    const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
-      .filter((c) => c.containerID)
-      .map((c) => {
-        const [state] = Object.keys(c.state ?? {});
-        return {
-          id: c.containerID!.replace(/^containerd:\/\//, "").slice(0, 13),
-          name: c.name,
-          image: c.image,
-          state: state === "running" ? "CONTAINER_RUNNING" : state === "terminated" ? "CONTAINER_EXITED" : "CONTAINER_CREATED",
-          attempt: c.restartCount ?? 0,
-        };
-      });
+  const pods = ctx.store.podsOnNode(node);
+  const view = runtimeView(pods);
+  const sandboxes = pods.flatMap((pod: KObject) => {
+    const record = readRecord(pod);
+    if (!record) return [];
     return [{
-      ...sandbox,
+      id: record.id,
       pod: { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
-      state: pod.metadata.deletionTimestamp && !containers.some((c) => c.state === "CONTAINER_RUNNING") ? "SANDBOX_NOTREADY" : "SANDBOX_READY",
-      containers,
+      state: record.state,
+      image: record.image,
+      ip: record.ip ?? null,
+      namespaces: record.namespaces,
+      createdAt: new Date(record.createdAt).toISOString(),
+      containers: view.containers
+        .filter((c) => c.podId === record.id)
+        .map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state, attempt: c.attempt, createdAt: new Date(c.created).toISOString(), ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}) })),
     }];
   });
   return { node, runtime: "containerd://1.7.18 (simulated)", sandboxes };

@@ -1,10 +1,14 @@
 /** The controllers and simulation parts every cluster runs, built for its simulation settings. */
+import { createCronJobController } from "../controllers/cronjob";
+import { createDeploymentController } from "../controllers/deployment";
 import { createEndpointsController } from "../controllers/endpoints";
 import { createGarbageCollector } from "../controllers/garbageCollector";
+import { createJobController } from "../controllers/job";
 import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
 import type { Controller } from "../controllers/types";
 import { createVolumeController } from "../controllers/volumes";
+import { createKubelet } from "../sim/kubelet";
 import { createNodeLifecycle } from "../sim/nodeLifecycle";
 import { createScheduler } from "../sim/scheduler";
 import type { SimulationSettings } from "../sim/settings";
@@ -12,12 +16,16 @@ import type { SimulationSettings } from "../sim/settings";
 export function clusterControllers(settings: SimulationSettings): Controller[] {
   return [
     createScheduler(settings),
+    createKubelet(settings),
     createNodeLifecycle(settings),
     createEndpointsController(),
     createEndpointSliceController(),
     createVolumeController(settings),
     createReplicaSetController(settings),
     createReplicationControllerController(settings),
+    createDeploymentController(settings),
+    createJobController(settings),
+    createCronJobController(settings),
     createGarbageCollector(),
   ];
 }

@@ -69,17 +69,22 @@ export class ClusterObject extends DurableObject<Env> {
   private open(): void {
     this.store = new ObjectStore(this.ctx.storage.sql);
     this.api = this.newApiServer();
-    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+    this.newRunner();
     this.admin = adminRoutes({
       context: this.api.context,
       run: (write) => this.commit(write),
       settings: () => this.settings(),
       configure: (settings) => {
         this.store.setMeta("simulation", JSON.stringify({ ...JSON.parse(this.store.meta("simulation") ?? "{}"), ...settings }));
-        this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+        this.newRunner();
         return this.settings();
       },
     });
+  }
+
+  /** Controllers are built for the cluster's simulation settings: again whenever those change. */
+  private newRunner(): void {
+    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
   }
 
   private settings(): SimulationSettings {
@@ -150,8 +155,11 @@ export class ClusterObject extends DurableObject<Env> {
   /** Creates the cluster's initial state; a repeated call (a retried create) changes nothing. */
   async init(params: ClusterInit): Promise<void> {
     if (this.store.meta("tokenHash")) return;
+    if (params.simulation) {
+      this.store.setMeta("simulation", JSON.stringify(params.simulation));
+      this.newRunner();
+    }
     this.commit(() => {
-      if (params.simulation) this.store.setMeta("simulation", JSON.stringify(params.simulation));
       this.store.setMeta("id", params.id);
       this.store.setMeta("name", params.name);
       this.store.setMeta("createdAt", params.createdAt);

@@ -97,7 +97,7 @@ describe("get", () => {
   });
 
   it("prints -o wide, yaml, json, name and jsonpath", async () => {
-    expect(await ok(cluster, ["get", "deploy", "web", "-n", "shop", "-o", "wide"])).toMatch(/^web\s+0\/2\s+0\s+0\s+\S+\s+nginx\s+nginx:1.14.2\s+app=web$/m);
+    expect(await ok(cluster, ["get", "deploy", "web", "-n", "shop", "-o", "wide"])).toMatch(/^web\s+\d\/2\s+\d\s+\d\s+\S+\s+nginx\s+nginx:1.14.2\s+app=web$/m);
     expect(await ok(cluster, ["get", "deploy", "web", "-n", "shop", "-o", "yaml"])).toMatch(/^kind: Deployment$/m);
     const json = JSON.parse(await ok(cluster, ["get", "deploy", "web", "-n", "shop", "-o", "json"]));
     expect(json.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } });

@@ -127,6 +127,7 @@ function reconcileChildren(cj: CronJob, jobs: Job[], status: CronJobStatus, snap
     const uid = job.metadata!.uid;
     if (!finished) {
       if (inActive(uid)) continue;
+      if (job.metadata?.deletionTimestamp) continue;
       if (job.metadata?.annotations?.[SCHEDULED_TIMESTAMP_ANNOTATION]) status.active = [...(status.active ?? []), jobReference(job as KObject)];
       else pass.event("Warning", "UnexpectedJob", `Saw a job that the controller did not create or forgot: ${job.metadata!.name}`);
       continue;
@@ -155,7 +156,7 @@ function reconcileChildren(cj: CronJob, jobs: Job[], status: CronJobStatus, snap
  * The second half of syncCronJob: whether to start a Job now. Returns when to look again (ms from
  * now), or undefined when nothing is scheduled until the CronJob changes.
  */
-function startDueJob(cj: CronJob, jobs: Job[], status: CronJobStatus, snapshot: Snapshot, now: number, pass: Pass): number | undefined {
+function startDueJob(cj: CronJob, status: CronJobStatus, snapshot: Snapshot, now: number, pass: Pass): number | undefined {
   if (cj.metadata?.deletionTimestamp) return undefined;
   const tzError = timeZoneError(cj);
   if (tzError) {
@@ -230,7 +231,7 @@ export function syncCronJob(cronJob: KObject, snapshot: Snapshot, now: number) {
   const jobs = snapshot.ownedBy(JOBS, cj.metadata!.uid!).map(asJob);
   const deleted = cleanupFinishedJobs(cj, jobs, status, pass);
   reconcileChildren(cj, jobs.filter((j) => !deleted.has(j.metadata!.uid!)), status, snapshot, pass);
-  const requeueAfter = startDueJob(cj, jobs, status, snapshot, now, pass);
+  const requeueAfter = startDueJob(cj, status, snapshot, now, pass);
   if (!status.active?.length) delete status.active;
   const statusWrite: Write[] = deepEqual(status, cj.status ?? {})
     ? []

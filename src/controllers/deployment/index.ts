@@ -11,16 +11,18 @@
  * again by "requeue after". Names, annotations, conditions and events are upstream's, so kubectl's
  * rollout status/history/undo read this cluster as they read a real one.
  */
+import { deepEqual } from "../../api/deepEqual";
+import { matchesLabels } from "../../api/selectors";
+import type { KObject } from "../../api/types";
 import { DEFAULT_SETTINGS, type SimulationSettings } from "../../sim/settings";
-import { controllerOf, done, keyOf, splitKey, type Controller, type ObjectChange, type Snapshot } from "../types";
+import { controllerOf, done, keyOf, splitKey, type Controller, type ObjectChange, type ReconcileResult, type Snapshot } from "../types";
 import { claimReplicaSets, deploymentSelector } from "./claim";
+import { failedReplicaSetCreate } from "./newReplicaSet";
 import { checkPausedConditions } from "./progress";
 import { rolloutRecreate } from "./recreate";
 import { getRollbackTo, rollback } from "./rollback";
 import { rolloutRolling } from "./rolling";
 import { isScalingEvent, sync, syncStatusOnly } from "./sync";
-import { matchesLabels } from "../../api/selectors";
-import type { KObject } from "../../api/types";
 import { DEPLOYMENTS, PODS, REPLICA_SETS, type Ctx, type Deployment } from "./util";
 
 export { computeHash, fnv32a, safeEncodeString } from "./hash";
@@ -35,7 +37,7 @@ export * from "./util";
 export const CONTROLLER_NAME = "deployment";
 
 /** One pass for one deployment key. */
-export function syncDeployment(ctx: Ctx, key: string): ReturnType<Controller["reconcile"]> {
+export function syncDeployment(ctx: Ctx, key: string): ReconcileResult {
   const { namespace, name } = splitKey(key);
   const d = ctx.snapshot.get(DEPLOYMENTS, namespace, name) as Deployment | undefined;
   if (!d) return done();
@@ -73,7 +75,7 @@ function keysForReplicaSet(change: ObjectChange, snapshot: Snapshot): string[] {
     if (key) keys.add(key);
   }
   const rs = change.object;
-  const relabelled = change.previous && JSON.stringify(change.previous.metadata.labels) !== JSON.stringify(rs.metadata.labels);
+  const relabelled = change.previous && !deepEqual(change.previous.metadata.labels, rs.metadata.labels);
   const orphaned = change.previous && controllerOf(change.previous) && !controllerOf(rs);
   if (!controllerOf(rs) && change.type !== "DELETED" && (change.type === "ADDED" || relabelled || orphaned)) {
     for (const obj of snapshot.list(DEPLOYMENTS, rs.metadata.namespace)) {
@@ -84,19 +86,19 @@ function keysForReplicaSet(change: ObjectChange, snapshot: Snapshot): string[] {
   return [...keys];
 }
 
-const podState = (pod: KObject | undefined) => {
-  const status = pod?.status as { phase?: string; conditions?: { type: string; status: string }[] } | undefined;
-  return `${status?.phase}/${status?.conditions?.find((c) => c.type === "Ready")?.status}/${pod?.metadata.deletionTimestamp ?? ""}`;
-};
+const podPhase = (pod: KObject | undefined) => (pod?.status as { phase?: string } | undefined)?.phase;
 
 /**
- * A pod leaving, or changing phase, readiness or termination, wakes the deployment of its
- * ReplicaSet (two lookups: pod → ReplicaSet → deployment). Recreate waits for old pods to be gone,
- * which no ReplicaSet status says; other pod writes are the ReplicaSet controller's business.
+ * A pod gone, or one changing phase, wakes the deployment of its ReplicaSet (two lookups: pod →
+ * ReplicaSet → deployment): Recreate waits for old pods to be gone or finished, which no ReplicaSet
+ * status says (upstream's deletePod handler). Readiness and availability are not taken from pods:
+ * they reach the deployment through its ReplicaSets' status, which the ReplicaSet controller
+ * rewrites on every such pod change (and after minReadySeconds), so a pod-triggered pass would
+ * only read the same stale counts.
  */
 function keysForPod(change: ObjectChange, snapshot: Snapshot): string[] {
   if (change.type === "ADDED") return [];
-  if (change.type === "MODIFIED" && podState(change.object) === podState(change.previous)) return [];
+  if (change.type === "MODIFIED" && podPhase(change.object) === podPhase(change.previous)) return [];
   const ref = controllerOf(change.object);
   if (!ref || ref.kind !== "ReplicaSet") return [];
   const rs = snapshot.get(REPLICA_SETS, change.object.metadata.namespace ?? "", ref.name);
@@ -122,6 +124,12 @@ export function createDeploymentController(settings: SimulationSettings = DEFAUL
     },
     reconcile(key, snapshot, now) {
       return syncDeployment({ snapshot, now, timeScale: settings.timeScale }, key);
+    },
+    writeFailed(key, write, message, snapshot, now) {
+      if (write.op !== "create" || write.resource !== REPLICA_SETS) return [];
+      const { namespace, name } = splitKey(key);
+      const d = snapshot.get(DEPLOYMENTS, namespace, name) as Deployment | undefined;
+      return d ? failedReplicaSetCreate({ snapshot, now, timeScale: settings.timeScale }, d, write.object.metadata.name!, message) : [];
     },
   };
 }

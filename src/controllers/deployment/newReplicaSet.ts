@@ -126,6 +126,10 @@ function createNewReplicaSet(ctx: Ctx, d: Deployment, oldRSs: ReplicaSet[], newR
   setNewReplicaSetAnnotations(d, rs, newRevision, false);
 
   const writes: Write[] = [{ op: "create", resource: REPLICA_SETS, object: rs }];
+  // A retry after a refused create (failedReplicaSetCreate) only tries again: recording success here
+  // too would flip the condition back and forth and wake the deployment faster than the back-off.
+  const progressing = getDeploymentCondition(d.status, PROGRESSING);
+  if (progressing?.reason === REASON.failedRSCreate && progressing.message?.startsWith(`Failed to create new replica set "${name}"`)) return done(writes);
   if (rs.spec.replicas > 0) {
     writes.push({ op: "event", involved: d, type: "Normal", reason: "ScalingReplicaSet", message: `Scaled up replica set ${name} from 0 to ${rs.spec.replicas}`, component: COMPONENT });
   }
@@ -138,4 +142,22 @@ function createNewReplicaSet(ctx: Ctx, d: Deployment, oldRSs: ReplicaSet[], newR
   }
   if (needsUpdate) writes.push(statusWrite(d, status, dCopy.metadata.annotations));
   return done(writes);
+}
+
+/**
+ * A refused ReplicaSet create (quota, an invalid name, admission): Progressing False/
+ * ReplicaSetCreateError and a Warning event, `Failed to create new replica set "web-5d4f8c7b9": …`.
+ * In a terminating namespace every create fails and upstream reports nothing.
+ */
+export function failedReplicaSetCreate(ctx: Ctx, d: Deployment, rsName: string, error: string): Write[] {
+  if (ctx.snapshot.get("namespaces", "", d.metadata.namespace ?? "")?.metadata.deletionTimestamp) return [];
+  const message = `Failed to create new replica set "${rsName}": ${error}`;
+  const writes: Write[] = [];
+  if (hasProgressDeadline(d)) {
+    const status = clone(d.status ?? {});
+    setDeploymentCondition(status, newDeploymentCondition(PROGRESSING, "False", REASON.failedRSCreate, message, ctx.now));
+    writes.push(statusWrite(d, status));
+  }
+  writes.push({ op: "event", involved: d, type: "Warning", reason: REASON.failedRSCreate, message, component: COMPONENT });
+  return writes;
 }

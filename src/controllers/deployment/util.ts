@@ -176,7 +176,8 @@ export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSp
 
 /** FindNewReplicaSet: the oldest ReplicaSet whose template equals the deployment's (issue #40415). */
 export function findNewReplicaSet(d: Deployment, rsList: readonly ReplicaSet[]): ReplicaSet | undefined {
-  return [...rsList].sort(byCreationTimestamp).find((rs) => equalIgnoreHash(rs.spec.template, d.spec.template));
+  const wanted = withoutHashLabel(d.spec.template);
+  return [...rsList].sort(byCreationTimestamp).find((rs) => deepEqual(withoutHashLabel(rs.spec.template), wanted));
 }
 
 /** FindOldReplicaSets: every ReplicaSet but the new one (`all`), and those of them with replicas (`required`). */

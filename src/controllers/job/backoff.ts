@@ -7,7 +7,9 @@
  */
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { annotationCount, finishedTime, INDEX_FAILURE_COUNT_ANNOTATION, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION, isPodFailed } from "./pods";
+import {
+  annotationCount, finishedTime, hasTrackingFinalizer, INDEX_FAILURE_COUNT_ANNOTATION, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION, isPodFailed,
+} from "./pods";
 
 export const DEFAULT_POD_FAILURE_BACKOFF_MS = 10_000;
 export const MAX_POD_FAILURE_BACKOFF_MS = 6 * 60_000;
@@ -25,6 +27,8 @@ export interface BackoffRecord {
 /**
  * newBackoffRecord over every finished pod: the failures that finished after the last success and
  * when the latest of them finished. Pods succeeded at 5 and 9, failed at 7, 11, 12 → 2 failures, last at 12.
+ * A pod deleted after its finalizer was released (suspension, surplus) was never a failure upstream
+ * counts, so a deleted pod counts only while it still carries the finalizer.
  */
 export function backoffRecord(job: Job, pods: Pod[]): BackoffRecord {
   let lastSuccess = -Infinity;
@@ -33,6 +37,7 @@ export function backoffRecord(job: Job, pods: Pod[]): BackoffRecord {
   let lastFailureTime: number | undefined;
   for (const p of pods) {
     if (p.status?.phase === "Succeeded" || !isPodFailed(p, job)) continue;
+    if (p.metadata?.deletionTimestamp && !hasTrackingFinalizer(p)) continue;
     const at = finishedTime(p);
     if (at <= lastSuccess) continue;
     failures++;
