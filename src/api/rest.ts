@@ -72,11 +72,24 @@ export function getObject(ctx: ApiContext, target: Target, name: string): KObjec
   return obj;
 }
 
+/**
+ * A deep copy without null fields: a typed decode turns `"creationTimestamp": null` (which kubectl
+ * always sends) and every other null into an absent field, so stored objects never hold nulls and
+ * the same object written twice compares equal.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== null) out[key] = withoutNulls(v);
+  return out;
+}
+
 /** Checks apiVersion/kind of a body against the endpoint and returns it in stored form. */
 function decodeBody(target: Target, body: unknown): KObject {
   if (!isPlainObject(body)) throw badRequest("the body of the request must be a JSON or YAML object");
   const expected = groupVersion(target.type.group, target.version);
-  const obj = structuredClone(body) as KObject;
+  const obj = withoutNulls(body) as KObject;
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
   }

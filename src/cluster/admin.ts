@@ -12,6 +12,7 @@ import { storeSnapshot } from "../controllers/snapshot";
 import { resolveDns } from "../sim/dns";
 import { readRecord, runtimeView } from "../sim/kubelet";
 import { checkSettings, type SimulationSettings } from "../sim/settings";
+import type { ClusterHistory } from "../tenancy/history";
 
 export const FAILED_ANNOTATION = "kubeflare.dev/failed";
 
@@ -20,6 +21,14 @@ export interface AdminHost {
   run<T>(write: () => T): T;
   settings(): SimulationSettings;
   configure(settings: Partial<SimulationSettings>): SimulationSettings;
+  /** D1 history, after the outbox is flushed (so a revision just made is there). */
+  history(): Promise<ClusterHistory>;
+}
+
+const DEPLOYMENTS: Target = { type: RESOURCE_TYPES.find((t) => t.kind === "Deployment")!, version: "v1", namespace: "" };
+
+function revisionView(row: { namespace: string; name: string; revision: number; template: string; changeCause: string | null; replicas: number; recordedAt: string }) {
+  return { namespace: row.namespace, deployment: row.name, revision: row.revision, changeCause: row.changeCause, replicas: row.replicas, recordedAt: row.recordedAt, template: JSON.parse(row.template) };
 }
 
 const NODES: Target = { type: RESOURCE_TYPES.find((t) => t.kind === "Node")!, version: "v1", namespace: "" };
@@ -78,6 +87,34 @@ export function adminRoutes(host: AdminHost) {
       return c.json(updated);
     });
   }
+
+  app.get("/namespaces/:ns/deployments/:name/revisions", async (c) => {
+    const rows = await (await host.history()).revisions(c.req.param("ns"), c.req.param("name"));
+    return c.json({ items: rows.map(revisionView) });
+  });
+
+  app.get("/namespaces/:ns/deployments/:name/revisions/:revision", async (c) => {
+    const { ns, name } = c.req.param();
+    const revision = Number(c.req.param("revision"));
+    const row = Number.isInteger(revision) ? await (await host.history()).revision(ns, name, revision) : undefined;
+    if (!row) throw new ApiError(404, "NotFound", `revision ${c.req.param("revision")} of deployment ${ns}/${name} not found`, { name, group: "apps", kind: "deployments" });
+    return c.json(revisionView(row));
+  });
+
+  /** Rolls back to any recorded revision, even one whose ReplicaSet was cleaned up long ago. */
+  app.post("/namespaces/:ns/deployments/:name/rollback", async (c) => {
+    const { ns, name } = c.req.param();
+    const body = (await c.req.json().catch(() => ({}))) as { toRevision?: unknown };
+    const revision = body.toRevision;
+    if (typeof revision !== "number" || !Number.isInteger(revision) || revision < 1) {
+      throw invalid("Rollback", "kubeflare.dev", name, [{ reason: "FieldValueInvalid", field: "toRevision", message: `Invalid value: ${JSON.stringify(revision)}: must be a revision number >= 1` }]);
+    }
+    const row = await (await host.history()).revision(ns, name, revision);
+    if (!row) throw new ApiError(404, "NotFound", `revision ${revision} of deployment ${ns}/${name} not found`, { name, group: "apps", kind: "deployments" });
+    const target = { ...DEPLOYMENTS, namespace: ns };
+    const rolledBack = host.run(() => patch(host.context, target, name, "json", [{ op: "replace", path: "/spec/template", value: JSON.parse(row.template) }]).object);
+    return c.json(rolledBack);
+  });
 
   app.get("/dns", (c) => {
     const name = c.req.query("name");

@@ -13,7 +13,10 @@ import { ObjectStore } from "../store/objects";
 import { Runner } from "../controllers/runner";
 import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/settings";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
+import { ClusterHistory } from "../tenancy/history";
+import { SqlOutbox } from "../store/outbox";
 import { adminRoutes } from "./admin";
+import { outboxEntriesFor, type OutboxEntry } from "./outbox";
 import { rawInsert } from "./bench";
 import { clusterControllers } from "./controllers";
 import { seedCluster } from "./seed";
@@ -50,6 +53,8 @@ export class ClusterObject extends DurableObject<Env> {
   private readonly hub: WatchHub;
   private api!: ApiServer;
   private runner!: Runner;
+  private outbox!: SqlOutbox<OutboxEntry>;
+  private flushing: Promise<void> | undefined;
   private admin!: ReturnType<typeof adminRoutes>;
   /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
   private armedAt: number | undefined;
@@ -68,6 +73,7 @@ export class ClusterObject extends DurableObject<Env> {
   /** (Re)builds everything that sits on storage: after construction and after the cluster is wiped. */
   private open(): void {
     this.store = new ObjectStore(this.ctx.storage.sql);
+    this.outbox = new SqlOutbox(this.ctx.storage.sql);
     this.api = this.newApiServer();
     this.newRunner();
     this.admin = adminRoutes({
@@ -78,6 +84,10 @@ export class ClusterObject extends DurableObject<Env> {
         this.store.setMeta("simulation", JSON.stringify({ ...JSON.parse(this.store.meta("simulation") ?? "{}"), ...settings }));
         this.newRunner();
         return this.settings();
+      },
+      history: async () => {
+        await this.flushOutbox();
+        return this.history();
       },
     });
   }
@@ -117,6 +127,7 @@ export class ClusterObject extends DurableObject<Env> {
         const value = write();
         const made = this.store.takeChanges();
         this.runner.observe(made, now);
+        this.outbox.append(outboxEntriesFor(made, now));
         return [value, made] as const;
       });
     } catch (error) {
@@ -125,7 +136,39 @@ export class ClusterObject extends DurableObject<Env> {
     }
     this.hub.publish(changes);
     if (!this.inAlarm) this.armAlarm();
+    if (this.outbox.size) this.ctx.waitUntil(this.flushOutbox());
     return result;
+  }
+
+  private history(): ClusterHistory {
+    return new ClusterHistory(this.env.DB, this.store.meta("id")!);
+  }
+
+  /** Sends the outbox to D1; rows go only once D1 has them (a failure leaves them for the next flush). */
+  private flushOutbox(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        for (let batch = this.outbox.peek(100); batch.length; batch = this.outbox.peek(100)) {
+          await this.history().apply(batch.map((row) => row.entry));
+          this.outbox.ack(batch[batch.length - 1].id);
+        }
+      } catch (error) {
+        console.error("outbox flush failed; will retry", error);
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** The scheduled event found a CronJob of this cluster due: look at every CronJob now. */
+  async wake(): Promise<void> {
+    const now = Date.now();
+    this.commit(() => {
+      for (const cronJob of this.store.list("cronjobs.batch", undefined).items) {
+        this.store.enqueue({ controller: "cronjob", key: `${cronJob.metadata.namespace}/${cronJob.metadata.name}`, due: now });
+      }
+    });
   }
 
   /** One alarm for the earliest due work; none at all when nothing is queued (idle is free). */
@@ -187,6 +230,7 @@ export class ClusterObject extends DurableObject<Env> {
   async destroy(token: string | undefined): Promise<boolean> {
     if (!(await this.authorized(token))) return false;
     this.hub.closeAll();
+    await this.history().drop();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.armedAt = undefined;

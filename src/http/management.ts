@@ -98,5 +98,8 @@ management.get("/clusters/:id/nodes/:node/runtime", forward((c) => `nodes/${c.re
 management.post("/clusters/:id/nodes/:node/fail", forward((c) => `nodes/${c.req.param("node")}/fail`));
 management.post("/clusters/:id/nodes/:node/recover", forward((c) => `nodes/${c.req.param("node")}/recover`));
 management.get("/clusters/:id/dns", forward(() => "dns"));
+management.get("/clusters/:id/namespaces/:ns/deployments/:name/revisions", forward((c) => `namespaces/${c.req.param("ns")}/deployments/${c.req.param("name")}/revisions`));
+management.get("/clusters/:id/namespaces/:ns/deployments/:name/revisions/:revision", forward((c) => `namespaces/${c.req.param("ns")}/deployments/${c.req.param("name")}/revisions/${c.req.param("revision")}`));
+management.post("/clusters/:id/namespaces/:ns/deployments/:name/rollback", forward((c) => `namespaces/${c.req.param("ns")}/deployments/${c.req.param("name")}/rollback`));
 
 export { management };

@@ -1,0 +1,9 @@
+/** The Worker's scheduled event: wake the clusters whose CronJobs are due, and only those. */
+import type { Env } from "../env";
+import { clustersWithDueCronJobs } from "../tenancy/history";
+
+export async function wakeDueClusters(env: Env, now: number): Promise<string[]> {
+  const due = await clustersWithDueCronJobs(env.DB, now);
+  await Promise.all(due.map((id) => env.CLUSTERS.get(env.CLUSTERS.idFromName(id)).wake()));
+  return due;
+}
