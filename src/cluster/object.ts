@@ -55,6 +55,8 @@ export class ClusterObject extends DurableObject<Env> {
   private runner!: Runner;
   private outbox!: SqlOutbox<OutboxEntry>;
   private flushing: Promise<void> | undefined;
+  /** Outbox rows were written since the last flush began (the table may also hold older ones). */
+  private outboxPending = true;
   private admin!: ReturnType<typeof adminRoutes>;
   /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
   private armedAt: number | undefined;
@@ -127,7 +129,9 @@ export class ClusterObject extends DurableObject<Env> {
         const value = write();
         const made = this.store.takeChanges();
         this.runner.observe(made, now);
-        this.outbox.append(outboxEntriesFor(made, now));
+        const entries = outboxEntriesFor(made, now);
+        this.outbox.append(entries);
+        if (entries.length) this.outboxPending = true;
         return [value, made] as const;
       });
     } catch (error) {
@@ -136,7 +140,7 @@ export class ClusterObject extends DurableObject<Env> {
     }
     this.hub.publish(changes);
     if (!this.inAlarm) this.armAlarm();
-    if (this.outbox.size) this.ctx.waitUntil(this.flushOutbox());
+    if (this.outboxPending) this.ctx.waitUntil(this.flushOutbox());
     return result;
   }
 
@@ -147,12 +151,14 @@ export class ClusterObject extends DurableObject<Env> {
   /** Sends the outbox to D1; rows go only once D1 has them (a failure leaves them for the next flush). */
   private flushOutbox(): Promise<void> {
     this.flushing ??= (async () => {
+      this.outboxPending = false;
       try {
         for (let batch = this.outbox.peek(100); batch.length; batch = this.outbox.peek(100)) {
           await this.history().apply(batch.map((row) => row.entry));
           this.outbox.ack(batch[batch.length - 1].id);
         }
       } catch (error) {
+        this.outboxPending = true;
         console.error("outbox flush failed; will retry", error);
       } finally {
         this.flushing = undefined;

@@ -69,6 +69,10 @@ export class MemoryStore implements Store {
     return this.list(resource, undefined).items.filter((o) => controllerUid(o) === ownerUid);
   }
 
+  allPods(namespace?: string): KObject[] {
+    return this.podIndex.all(namespace) as KObject[];
+  }
+
   podsOnNode(node: string): KObject[] {
     return this.podIndex.podsOnNode(node) as KObject[];
   }

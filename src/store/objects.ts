@@ -118,6 +118,10 @@ export class ObjectStore implements Store {
     return this.pods().podsOnNode(node) as KObject[];
   }
 
+  allPods(namespace?: string): KObject[] {
+    return this.pods().all(namespace) as KObject[];
+  }
+
   private pods(): PodIndex {
     this.podIndex ??= new PodIndex(
       this.sql.exec<{ data: string }>("SELECT data FROM objects WHERE resource = 'pods'").toArray().map((r) => JSON.parse(r.data)),

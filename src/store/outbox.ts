@@ -23,8 +23,4 @@ export class SqlOutbox<Entry> {
   ack(id: number): void {
     this.sql.exec("DELETE FROM outbox WHERE id <= ?", id);
   }
-
-  get size(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
-  }
 }

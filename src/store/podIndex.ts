@@ -21,6 +21,8 @@ export class PodIndex {
   private readonly byNode = new Map<string, Map<string, KObject>>();
   private readonly nodeOfKey = new Map<string, string>();
   private readonly arrays = new Map<string, readonly KObject[]>();
+  /** Every pod, by namespace ("" key: all namespaces), cached until a pod there changes. */
+  private readonly byNamespace = new Map<string, readonly KObject[]>();
 
   constructor(pods: Iterable<KObject>) {
     for (const pod of pods) this.add(deepFreeze(pod));
@@ -31,6 +33,21 @@ export class PodIndex {
     if (!array) {
       array = Object.freeze([...(this.byNode.get(node)?.values() ?? [])].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1)));
       this.arrays.set(node, array);
+    }
+    return array;
+  }
+
+  /** All pods (of one namespace, when given) in (namespace, name) order. */
+  all(namespace?: string): readonly KObject[] {
+    const cacheKey = namespace ?? "";
+    let array = this.byNamespace.get(cacheKey);
+    if (!array) {
+      const pods: KObject[] = [];
+      for (const node of this.byNode.values()) {
+        for (const pod of node.values()) if (namespace === undefined || pod.metadata.namespace === namespace) pods.push(pod);
+      }
+      array = Object.freeze(pods.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1)));
+      this.byNamespace.set(cacheKey, array);
     }
     return array;
   }
@@ -54,6 +71,7 @@ export class PodIndex {
     this.byNode.get(node)?.delete(key);
     this.nodeOfKey.delete(key);
     this.arrays.delete(node);
+    this.forgetNamespace(pod);
   }
 
   private add(pod: KObject): KObject {
@@ -64,6 +82,12 @@ export class PodIndex {
     pods.set(key, pod);
     this.nodeOfKey.set(key, node);
     this.arrays.delete(node);
+    this.forgetNamespace(pod);
     return pod;
+  }
+
+  private forgetNamespace(pod: KObject): void {
+    this.byNamespace.delete("");
+    this.byNamespace.delete(pod.metadata.namespace ?? "");
   }
 }

@@ -43,6 +43,8 @@ export interface Store {
   ownedBy(resource: string, ownerUid: string): KObject[];
   /** Pods bound to `node` (an index, not a scan). */
   podsOnNode(node: string): KObject[];
+  /** Every pod, optionally of one namespace, from the same in-memory index. */
+  allPods(namespace?: string): KObject[];
   count(resource?: string): number;
   countsByResource(): Record<string, number>;
   put(resource: string, object: KObject, previous?: KObject): KObject;

@@ -92,6 +92,7 @@ export async function startServer({ port = 8787, persistTo = join(ROOT, ".wrangl
   const stopScheduler = scheduler ? startLocalScheduler(url, stdio === "inherit" ? console.log : () => {}) : () => {};
   return {
     url,
+    pid: child.pid,
     output: () => output,
     async stop() {
       stopScheduler();

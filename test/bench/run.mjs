@@ -1,6 +1,6 @@
 // `npm run bench`: starts the Worker locally and prints performance figures as JSON. A benchmark,
 // not a test: it asserts nothing, it measures. Targets are printed beside the figures.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../../src/tools/server.mjs";
@@ -43,6 +43,122 @@ function podBody(i) {
     metadata: { name: `bench-${i}`, labels: { app: "bench", shard: String(i % 10) } },
     spec: { schedulerName: "bench-no-scheduler", containers: [{ name: "app", image: "nginx:1.25", ports: [{ containerPort: 80 }], resources: { requests: { cpu: "10m", memory: "16Mi" } } }] },
   });
+}
+
+/** Resident memory of the workerd processes under wrangler (the Durable Objects live there). */
+function rssMiB(rootPid) {
+  try {
+    const children = (pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    let total = 0;
+    const stack = [rootPid];
+    while (stack.length) {
+      const pid = stack.pop();
+      stack.push(...children(pid));
+      const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      if (comm.startsWith("workerd")) total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    }
+    return Math.round(total / 1024);
+  } catch {
+    return null;
+  }
+}
+
+async function waitFor(what, probe, timeoutMs = 120_000) {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (await probe()) return (performance.now() - start) / 1000;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`bench: timed out waiting for ${what}`);
+}
+
+async function fastCluster(url, nodes) {
+  const res = await fetch(`${url}/v1/clusters`, { method: "POST", body: JSON.stringify({ nodes, simulation: { profile: "fast" } }) });
+  const cluster = await res.json();
+  cluster.headers = { authorization: `Bearer ${cluster.token}`, "content-type": "application/json" };
+  cluster.get = async (path) => (await fetch(`${cluster.server}${path}`, { headers: cluster.headers })).json();
+  cluster.post = async (path, body) => {
+    const r = await fetch(`${cluster.server}${path}`, { method: "POST", headers: cluster.headers, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  return cluster;
+}
+
+const bareNginx = (name, extra = {}) => ({ metadata: { name, labels: { app: "bench" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.25", resources: { requests: { cpu: "10m", memory: "16Mi" } } }], ...extra } });
+
+async function countPods(cluster, fieldSelector) {
+  const list = await cluster.get(`/api/v1/namespaces/default/pods?fieldSelector=${encodeURIComponent(fieldSelector)}`);
+  return list.items.length;
+}
+
+/** The simulated data plane and controllers at scale, in the fast profile. */
+async function dataPlane(url) {
+  const out = {};
+
+  // 1,000 bare pods from creation to all Running.
+  {
+    const cluster = await fastCluster(url, 10);
+    const start = performance.now();
+    await pool(1000, CONCURRENCY, (i) => cluster.post("/api/v1/namespaces/default/pods", bareNginx(`p-${i}`)));
+    await waitFor("1,000 pods Running", async () => (await countPods(cluster, "status.phase=Running")) === 1000);
+    const seconds = (performance.now() - start) / 1000;
+    out.podsRunning = { pods: 1000, nodes: 10, seconds: +seconds.toFixed(2), podsPerSecond: Math.round(1000 / seconds), target: "< 5 s" };
+    const summary = await (await fetch(`${url}/v1/clusters/${cluster.id}`, { headers: cluster.headers })).json();
+    out.podsRunning.alarmAfterwards = summary.alarm;
+  }
+
+  // Scheduler decisions on 100 nodes and 5,000 pods: the pods wait behind a taint on every node;
+  // removing the taints lets the scheduler bind them all, and that stretch is what is timed.
+  {
+    const cluster = await fastCluster(url, 50);
+    await fetch(`${url}/v1/clusters/${cluster.id}`, { method: "PATCH", headers: cluster.headers, body: JSON.stringify({ simulation: { sandboxSeconds: 3600 } }) });
+    for (let i = 51; i <= 100; i++) await cluster.post("/api/v1/nodes", { metadata: { name: `node-${i}` } });
+    const taint = (taints) => pool(100, CONCURRENCY, (i) => fetch(`${cluster.server}/api/v1/nodes/node-${i + 1}`, {
+      method: "PATCH", headers: { ...cluster.headers, "content-type": "application/merge-patch+json" }, body: JSON.stringify({ spec: { taints } }),
+    }).then((r) => r.arrayBuffer()));
+    await taint([{ key: "bench", value: "wait", effect: "NoSchedule" }]);
+    const pods = 5000;
+    await pool(pods, CONCURRENCY, (i) => cluster.post("/api/v1/namespaces/default/pods", bareNginx(`s-${i}`)));
+    const start = performance.now();
+    await taint(null);
+    await waitFor("5,000 pods bound", async () => (await countPods(cluster, "spec.nodeName=")) === 0, 600_000);
+    const seconds = (performance.now() - start) / 1000;
+    out.scheduler = { nodes: 100, pods, seconds: +seconds.toFixed(2), decisionsPerSecond: Math.round(pods / seconds), target: ">= 500/s", note: "from lifting a taint on every node to the last binding" };
+  }
+
+  // A Deployment of 1,000 replicas to available, then a full rolling update.
+  {
+    const cluster = await fastCluster(url, 20);
+    const deployment = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "big" },
+      spec: { replicas: 1000, selector: { matchLabels: { app: "big" } }, template: { metadata: { labels: { app: "big" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.25", resources: { requests: { cpu: "1m", memory: "1Mi" } } }] } } },
+    };
+    const available = async () => {
+      const d = await cluster.get("/apis/apps/v1/namespaces/default/deployments/big");
+      const s = d.status ?? {};
+      return d.metadata.generation === s.observedGeneration && s.updatedReplicas === 1000 && s.availableReplicas === 1000 && s.replicas === 1000;
+    };
+    const start = performance.now();
+    await cluster.post("/apis/apps/v1/namespaces/default/deployments", deployment);
+    const toAvailable = await waitFor("1,000 replicas available", available, 300_000);
+    const rolloutStart = performance.now();
+    await fetch(`${cluster.server}/apis/apps/v1/namespaces/default/deployments/big`, {
+      method: "PATCH", headers: { ...cluster.headers, "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ spec: { template: { spec: { containers: [{ name: "nginx", image: "nginx:1.27", resources: { requests: { cpu: "1m", memory: "1Mi" } } }] } } } }),
+    });
+    const rollout = await waitFor("rolling update", available, 600_000);
+    void start; void rolloutStart;
+    const summary = await (await fetch(`${url}/v1/clusters/${cluster.id}`, { headers: cluster.headers })).json();
+    out.deployment = { replicas: 1000, secondsToAvailable: +toAvailable.toFixed(2), secondsForRollout: +rollout.toFixed(2), targets: "< 5 s to available, < 10 s rollout", alarmAfterwards: summary.alarm, resourceVersion: summary.resourceVersion };
+  }
+  return out;
 }
 
 async function main() {
@@ -131,6 +247,12 @@ async function main() {
     const rawPerSecond = Math.round((PODS - sequential) / raw.seconds);
     results.rawInsert = { requests: PODS - sequential, concurrency: CONCURRENCY, perSecond: rawPerSecond, ...summary(raw.latencies) };
     results.apiToRawRatio = { value: +(results.podCreate.throughput.perSecond / rawPerSecond).toFixed(3), target: ">= 0.25" };
+    results.workerdRssMiB = { afterPods: rssMiB(server.pid) };
+
+    if (!process.env.BENCH_ONLY_API) {
+      Object.assign(results, await dataPlane(server.url));
+      results.workerdRssMiB.afterDataPlane = rssMiB(server.pid);
+    }
   } finally {
     await server.stop();
     rmSync(persistTo, { recursive: true, force: true });
