@@ -86,3 +86,63 @@ export function apiResourceList(group: string, version: string) {
   }
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: groupVersion(group, version), resources };
 }
+
+/** The media type kubectl asks for first; it reads an aggregated document only under exactly this type. */
+export const AGGREGATED_DISCOVERY_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** Whether a discovery request accepts the aggregated (one round trip) form. */
+export function wantsAggregated(accept: string | null): boolean {
+  return (accept ?? "").split(",").some((part) => {
+    const params = part.replace(/\s+/g, "");
+    return params.includes("g=apidiscovery.k8s.io") && params.includes("v=v2;") && params.includes("as=APIGroupDiscoveryList");
+  });
+}
+
+function resourceDiscovery(type: ResourceType) {
+  return {
+    resource: type.plural,
+    responseKind: { group: type.group, version: type.versions[0], kind: type.kind },
+    scope: type.namespaced ? "Namespaced" : "Cluster",
+    singularResource: type.singular,
+    verbs: type.readOnly ? READ_VERBS : WRITE_VERBS,
+    ...(type.shortNames ? { shortNames: type.shortNames } : {}),
+    ...(type.categories ? { categories: type.categories } : {}),
+    ...(type.subresources?.length
+      ? {
+          subresources: [...type.subresources].sort().map((sub) => {
+            const entry = subresourceEntry(type, sub);
+            return {
+              subresource: sub,
+              responseKind: { group: "group" in entry ? entry.group : type.group, version: "version" in entry ? entry.version : type.versions[0], kind: entry.kind },
+              verbs: entry.verbs,
+            };
+          }),
+        }
+      : {}),
+  };
+}
+
+/**
+ * apidiscovery.k8s.io/v2 APIGroupDiscoveryList: `/api` holds the core group (named ""), `/apis` the
+ * others, each version listing its resources with their subresources, preferred version first.
+ */
+export function aggregatedDiscovery(core: boolean, extraGroups: { name: string; versions: { version: string; resources: unknown[] }[] }[] = []) {
+  const groups = core ? [{ name: "", versions: ["v1"] }] : apiGroups();
+  const items = groups.map((group) => ({
+    metadata: { name: group.name, creationTimestamp: null },
+    versions: group.versions.map((version) => ({
+      version,
+      resources: RESOURCE_TYPES.filter((t) => t.group === group.name && t.versions.includes(version))
+        .sort((a, b) => a.plural.localeCompare(b.plural))
+        .map((t) => {
+          const entry = resourceDiscovery(t);
+          return { ...entry, responseKind: { ...entry.responseKind, version } };
+        }),
+      freshness: "Current",
+    })),
+  }));
+  if (!core) {
+    for (const group of extraGroups) items.push({ metadata: { name: group.name, creationTimestamp: null }, versions: group.versions.map((v) => ({ ...v, resources: v.resources as never[], freshness: "Current" })) });
+  }
+  return { kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {}, items };
+}

@@ -4,7 +4,9 @@
  * shell makes one storage transaction followed by the watch fan-out.
  */
 import { readBody, mediaType } from "./body";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
+import {
+  AGGREGATED_DISCOVERY_V2, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated,
+} from "./discovery";
 import { ApiError, badRequest, methodNotSupported, notFound, statusResponse } from "./errors";
 import { initialWatchEvents, listObjects, type ListQuery } from "./list";
 import { openapiDocument, openapiRoot } from "./openapi";
@@ -53,9 +55,13 @@ export class ApiServer {
         case "/version":
           return json(versionInfo());
         case "/api":
-          return json(apiVersions());
         case "/apis":
-          return json(apiGroupList());
+          if (wantsAggregated(request.headers.get("accept"))) {
+            return new Response(JSON.stringify(aggregatedDiscovery(path === "/api")), {
+              headers: { "content-type": AGGREGATED_DISCOVERY_V2 },
+            });
+          }
+          return json(path === "/api" ? apiVersions() : apiGroupList());
         case "/healthz":
         case "/readyz":
         case "/livez":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiGroupList, apiResourceList, apiVersions } from "../../src/api/discovery";
+import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from "../../src/api/discovery";
 import { parsePath } from "../../src/api/paths";
 
 describe("discovery", () => {
@@ -55,5 +55,31 @@ describe("paths", () => {
 
   it("refuses a namespaced object outside a namespace", () => {
     expect(parsePath("/api/v1/pods/web").kind).toBe("unknownResource");
+  });
+});
+
+describe("aggregated discovery", () => {
+  it("is chosen only for kubectl's exact media type", () => {
+    expect(wantsAggregated("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json")).toBe(true);
+    expect(wantsAggregated("application/json, */*")).toBe(false);
+  });
+
+  it("lists the core group as \"\" and apps with its subresources", () => {
+    const core = aggregatedDiscovery(true);
+    expect(core.items.map((i) => i.metadata.name)).toEqual([""]);
+    const apps = aggregatedDiscovery(false).items.find((i) => i.metadata.name === "apps")!;
+    const deployments = apps.versions[0].resources.find((r) => r.resource === "deployments")!;
+    expect(deployments).toMatchObject({
+      responseKind: { group: "apps", version: "v1", kind: "Deployment" },
+      scope: "Namespaced",
+      shortNames: ["deploy"],
+      categories: ["all"],
+    });
+    expect(deployments.subresources).toContainEqual({ subresource: "scale", responseKind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] });
+  });
+
+  it("orders autoscaling v2 before v1", () => {
+    const autoscaling = aggregatedDiscovery(false).items.find((i) => i.metadata.name === "autoscaling")!;
+    expect(autoscaling.versions.map((v) => v.version)).toEqual(["v2", "v1"]);
   });
 });
