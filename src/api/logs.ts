@@ -59,22 +59,29 @@ export function podLogs(ctx: ApiContext, target: Target, name: string, q: URLSea
   const render = (lines: { time: string; text: string }[]) =>
     lines.map((l) => `${timestamps ? `${l.time} ` : ""}${l.text}\n`).join("");
   const namespace = target.namespace;
-  let lines = ctx.store.readLogs(namespace, name, container, restart).filter((l) => since === undefined || Date.parse(l.time) >= since);
+  /** Stored lines plus what the running container printed since the kubelet last wrote them. */
+  const linesNow = (current: KObject) => {
+    const stored = ctx.store.readLogs(namespace, name, container, restart);
+    if (previous) return stored;
+    const live = ctx.liveLogs?.(current, container, ctx.now().getTime());
+    return live && live.restart === restart ? [...stored, ...live.lines] : stored;
+  };
+  let lines = linesNow(pod).filter((l) => since === undefined || Date.parse(l.time) >= since);
   if (tail !== undefined && tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
   const headers = { "content-type": "text/plain", "content-encoding": "identity" };
   if (q.get("follow") !== "true" || previous) return new Response(render(lines), { headers });
 
-  let seen = ctx.store.readLogs(namespace, name, container, restart).length;
+  let seen = linesNow(pod).length;
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setInterval>;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(render(lines)));
       timer = setInterval(() => {
-        const all = ctx.store.readLogs(namespace, name, container, restart);
-        if (all.length > seen) controller.enqueue(encoder.encode(render(all.slice(seen))));
-        seen = all.length;
         const current = ctx.store.get("pods", namespace, name);
+        const all = current ? linesNow(current) : [];
+        if (all.length > seen) controller.enqueue(encoder.encode(render(all.slice(seen))));
+        seen = Math.max(seen, all.length);
         const state = current && statusesOf(current).find((s) => s.name === container);
         if (!current || current.metadata.uid !== pod.metadata.uid || !state?.state?.running || (state.restartCount ?? 0) !== restarts) {
           clearInterval(timer);

@@ -28,6 +28,11 @@ export interface ApiContext {
   uid(): string;
   /** Five characters for generateName, from upstream's alphabet (no vowels, no confusable digits). */
   nameSuffix(): string;
+  /**
+   * Lines a running container printed that are not stored yet (the kubelet writes logs only when it
+   * writes the pod anyway, so an endless loop costs nothing until someone reads it).
+   */
+  liveLogs?(pod: KObject, container: string, now: number): { restart: number; lines: { time: string; text: string }[] } | undefined;
 }
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";

@@ -4,6 +4,7 @@ import { createDeploymentController } from "../controllers/deployment";
 import { createEndpointsController } from "../controllers/endpoints";
 import { createGarbageCollector } from "../controllers/garbageCollector";
 import { createJobController } from "../controllers/job";
+import { createPodGarbageCollector } from "../controllers/podGC";
 import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
 import type { Controller } from "../controllers/types";
@@ -27,5 +28,6 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createJobController(settings),
     createCronJobController(settings),
     createGarbageCollector(),
+    createPodGarbageCollector(),
   ];
 }

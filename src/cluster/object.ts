@@ -11,6 +11,8 @@ import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
 import { Runner } from "../controllers/runner";
+import { storeSnapshot } from "../controllers/snapshot";
+import { unflushedLogLines } from "../sim/kubelet";
 import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/settings";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
 import { ClusterHistory } from "../tenancy/history";
@@ -112,6 +114,7 @@ export class ClusterObject extends DurableObject<Env> {
         const bytes = crypto.getRandomValues(new Uint8Array(5));
         return [...bytes].map((b) => NAME_SUFFIX_ALPHABET[b % NAME_SUFFIX_ALPHABET.length]).join("");
       },
+      liveLogs: (pod, container, now) => unflushedLogLines(pod, container, storeSnapshot(this.store), now, this.settings()),
     };
     return new ApiServer(context, this.hub, (write) => this.commit(write));
   }

@@ -158,6 +158,26 @@ describe("scheduling", () => {
   });
 });
 
+describe("logs and nodes", () => {
+  it("tails and follows a container's logs", async () => {
+    await until("sidecar output", async () => (await ok(cluster, ["logs", "two", "-c", "sidecar"])).split("\n").length > 3);
+    expect(await ok(cluster, ["logs", "two", "-c", "sidecar", "--tail=2"])).toBe("tick\ntick\n");
+    const stamped = await ok(cluster, ["logs", "two", "-c", "sidecar", "--tail=1", "--timestamps"]);
+    expect(stamped).toMatch(/^\d{4}-\d\d-\d\dT\S+ tick\n$/);
+    // -f keeps the stream open and delivers new lines as the container prints them.
+    const follow = await kubectl(cluster, ["logs", "two", "-c", "sidecar", "-f", "--tail=0"], { timeoutMs: 3000 });
+    expect(follow.stdout).toMatch(/^(tick\n)+$/);
+  });
+
+  it("removes the pods of a deleted node", async () => {
+    await ok(cluster, ["apply", "-f", "-"], { input: "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-temp\n  labels:\n    pool: temp\n" });
+    await ok(cluster, ["run", "temp", "--image=nginx", "--overrides", JSON.stringify({ spec: { nodeSelector: { pool: "temp" } } })]);
+    await ok(cluster, ["wait", "--for=condition=Ready", "pod/temp", "--timeout=30s"]);
+    await ok(cluster, ["delete", "node", "node-temp"]);
+    await until("pod removed", async () => (await kubectl(cluster, ["get", "pod", "temp"])).stderr.includes("not found"));
+  });
+});
+
 describe("services and storage", () => {
   it("keeps a Service's endpoints on its ready pods and answers its DNS name", async () => {
     await ok(cluster, ["create", "namespace", "svc"]);
