@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { badRequest, tooLarge, unsupportedMediaType } from "./errors";
+import { decodeProtobufBody } from "./protobuf";
 
 /** Upstream's apiserver limit for a request body. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -20,7 +21,7 @@ export async function readBody(request: Request): Promise<unknown> {
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
   const type = mediaType(request.headers.get("content-type"));
   if (bytes.byteLength === 0) return undefined;
-  if (type === "application/vnd.kubernetes.protobuf") throw unsupportedMediaType(type);
+  if (type === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(bytes).object;
   const text = new TextDecoder().decode(bytes);
   if (type === "application/yaml" || type === "application/apply-patch+yaml" || type === "application/x-yaml" || type === "text/yaml") {
     return parseYamlBody(text);

@@ -17,6 +17,7 @@ import { hasStatusSubresource, initialStatus, specOf, tracksGeneration } from ".
 import { isPlainObject, type KObject } from "./types";
 import { validate } from "./validation";
 import type { Store } from "../store/types";
+import type { SimulationSettings } from "../sim/settings";
 import { deepEqual } from "./deepEqual";
 import { admitCreate } from "./admission";
 
@@ -32,6 +33,8 @@ export interface ApiContext {
    * Lines a running container printed that are not stored yet (the kubelet writes logs only when it
    * writes the pod anyway, so an endless loop costs nothing until someone reads it).
    */
+  /** The cluster's simulation settings (metrics scale with them). */
+  simulation?(): SimulationSettings;
   liveLogs?(pod: KObject, container: string, now: number): { restart: number; lines: { time: string; text: string }[] } | undefined;
 }
 
@@ -82,11 +85,16 @@ export function getObject(ctx: ApiContext, target: Target, name: string): KObjec
  * always sends) and every other null into an absent field, so stored objects never hold nulls and
  * the same object written twice compares equal.
  */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+function withoutNulls(value: unknown, path = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, path));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== null) out[key] = withoutNulls(v);
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null) continue;
+    // A ControllerRevision's data is raw JSON (runtime.RawExtension): kept byte for byte, because
+    // kubectl compares it with its own serialisation to detect "already at this revision".
+    out[key] = path === "" && key === "data" && (value as { kind?: string }).kind === "ControllerRevision" ? structuredClone(v) : withoutNulls(v, `${path}/${key}`);
+  }
   return out;
 }
 
@@ -215,7 +223,7 @@ function commitUpdate(ctx: ApiContext, target: Target, old: KObject, obj: KObjec
   if (hasStatusSubresource(target.type)) {
     if (scope === "main") {
       if (old.status === undefined) delete next.status;
-      else next.status = old.status;
+      else next.status = structuredClone(old.status);
     } else {
       // The status subresource changes status (and metadata), never spec.
       next = { ...structuredClone(old), metadata: next.metadata, status: next.status };

@@ -10,6 +10,8 @@ import {
 import { ApiError, badRequest, methodNotSupported, notFound, statusResponse } from "./errors";
 import { initialWatchEvents, listObjects, type ListQuery } from "./list";
 import { openapiDocument, openapiRoot } from "./openapi";
+import { OPENAPI_V2_CONTENT_TYPE, openapiV2Protobuf } from "./openapiV2";
+import { METRICS_GROUPS, metricsDiscovery, metricsResourceList, metricsResponse } from "./metrics";
 import { patchTypeOf } from "./patch";
 import { parsePath, type ResourcePath } from "./paths";
 import {
@@ -57,21 +59,30 @@ export class ApiServer {
         case "/api":
         case "/apis":
           if (wantsAggregated(request.headers.get("accept"))) {
-            return new Response(JSON.stringify(aggregatedDiscovery(path === "/api")), {
+            return new Response(JSON.stringify(aggregatedDiscovery(path === "/api", metricsDiscovery())), {
               headers: { "content-type": AGGREGATED_DISCOVERY_V2 },
             });
           }
-          return json(path === "/api" ? apiVersions() : apiGroupList());
+          return json(path === "/api" ? apiVersions() : apiGroupList(METRICS_GROUPS));
         case "/healthz":
         case "/readyz":
         case "/livez":
           return new Response("ok", { headers: { "content-type": "text/plain" } });
         case "/openapi/v3":
           return json(openapiRoot());
+        case "/openapi/v2":
+          // kubectl asks for protobuf only, to validate `kind: List` manifests client-side.
+          return new Response(openapiV2Protobuf(), { headers: { "content-type": OPENAPI_V2_CONTENT_TYPE } });
       }
       if (path.startsWith("/openapi/v3/")) {
         const doc = openapiDocument(path.slice("/openapi/v3/".length));
         if (doc) return json(doc, 200, { "cache-control": "public, immutable" });
+      }
+      if (path.startsWith("/apis/metrics.k8s.io/") || path.startsWith("/apis/custom.metrics.k8s.io/")) {
+        const list = metricsResourceList(path.split("/")[2]);
+        if (list && path.split("/").length === 4) return json(list);
+        const body = metricsResponse(this.ctx, path, url.searchParams);
+        if (body) return json(body);
       }
       const group = /^\/apis\/([^/]+)$/.exec(path);
       if (group) {

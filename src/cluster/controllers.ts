@@ -3,7 +3,10 @@ import { createCronJobController } from "../controllers/cronjob";
 import { createDeploymentController } from "../controllers/deployment";
 import { createEndpointsController } from "../controllers/endpoints";
 import { createGarbageCollector } from "../controllers/garbageCollector";
+import { createDaemonSetController } from "../controllers/daemonset";
+import { createHpaController } from "../controllers/hpa";
 import { createJobController } from "../controllers/job";
+import { createStatefulSetController } from "../controllers/statefulset";
 import { createPodGarbageCollector } from "../controllers/podGC";
 import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
@@ -27,6 +30,9 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createDeploymentController(settings),
     createJobController(settings),
     createCronJobController(settings),
+    createStatefulSetController(settings),
+    createDaemonSetController(settings),
+    createHpaController(settings),
     createGarbageCollector(),
     createPodGarbageCollector(),
   ];

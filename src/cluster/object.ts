@@ -114,6 +114,7 @@ export class ClusterObject extends DurableObject<Env> {
         const bytes = crypto.getRandomValues(new Uint8Array(5));
         return [...bytes].map((b) => NAME_SUFFIX_ALPHABET[b % NAME_SUFFIX_ALPHABET.length]).join("");
       },
+      simulation: () => this.settings(),
       liveLogs: (pod, container, now) => unflushedLogLines(pod, container, storeSnapshot(this.store), now, this.settings()),
     };
     return new ApiServer(context, this.hub, (write) => this.commit(write));
@@ -153,21 +154,24 @@ export class ClusterObject extends DurableObject<Env> {
 
   /** Sends the outbox to D1; rows go only once D1 has them (a failure leaves them for the next flush). */
   private flushOutbox(): Promise<void> {
-    this.flushing ??= (async () => {
-      this.outboxPending = false;
-      try {
-        for (let batch = this.outbox.peek(100); batch.length; batch = this.outbox.peek(100)) {
-          await this.history().apply(batch.map((row) => row.entry));
-          this.outbox.ack(batch[batch.length - 1].id);
-        }
-      } catch (error) {
-        this.outboxPending = true;
-        console.error("outbox flush failed; will retry", error);
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    // `.finally` runs after the assignment even when there is nothing to send.
+    this.flushing ??= this.drainOutbox().finally(() => {
+      this.flushing = undefined;
+    });
     return this.flushing;
+  }
+
+  private async drainOutbox(): Promise<void> {
+    this.outboxPending = false;
+    try {
+      for (let batch = this.outbox.peek(100); batch.length; batch = this.outbox.peek(100)) {
+        await this.history().apply(batch.map((row) => row.entry));
+        this.outbox.ack(batch[batch.length - 1].id);
+      }
+    } catch (error) {
+      this.outboxPending = true;
+      console.error("outbox flush failed; will retry", error);
+    }
   }
 
   /** The scheduled event found a CronJob of this cluster due: look at every CronJob now. */
