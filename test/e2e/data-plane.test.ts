@@ -4,28 +4,13 @@
  * drained and evicted from failed nodes; Services track ready pods; claims bind; an idle cluster sleeps.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, kubectl, newCluster, ok, serverUrl, type Cluster } from "./helpers";
+import { kubectl, newCluster, ok, serverUrl, type Cluster, until } from "./helpers";
 
 let cluster: Cluster;
 
 const manage = (path: string, init: RequestInit = {}) =>
   fetch(`${serverUrl()}/v1/clusters/${cluster.id}${path}`, { ...init, headers: { authorization: `Bearer ${cluster.token}`, ...(init.headers ?? {}) } });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-}
 
 const podJson = async (name: string, ns = "default") => JSON.parse(await ok(cluster, ["get", "pod", name, "-n", ns, "-o", "json"]));
 
@@ -216,6 +201,5 @@ async function createIdleCluster(): Promise<Cluster> {
   await ok(idle, ["run", "a", "--image=nginx"]);
   await ok(idle, ["run", "b", "--image=redis:7"]);
   await ok(idle, ["wait", "--for=condition=Ready", "pod/a", "pod/b", "--timeout=30s"]);
-  void api;
   return idle;
 }

@@ -4,7 +4,7 @@
  * cascade mode of deletion. Fast simulation profile.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { kubectl, newCluster, ok, type Cluster } from "./helpers";
+import { kubectl, newCluster, ok, type Cluster, until } from "./helpers";
 
 let cluster: Cluster;
 
@@ -31,15 +31,6 @@ spec:
         - containerPort: 80
 `;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const json = async (args: string[]) => JSON.parse(await ok(cluster, [...args, "-o", "json"]));
 const replicaSets = async () => (await json(["get", "rs", "-l", "app=nginx"])).items as any[];

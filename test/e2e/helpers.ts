@@ -98,3 +98,19 @@ export function spawnKubectl(cluster: Cluster, args: string[]) {
     stop: () => child.kill("SIGTERM"),
   };
 }
+
+/** Polls `probe` until it returns something truthy (errors count as "not yet"). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+}

@@ -1,6 +1,6 @@
 /** The Job and CronJob pages of the Kubernetes docs with the real kubectl (fast simulation profile). */
 import { beforeAll, describe, expect, it } from "vitest";
-import { kubectl, newCluster, ok, serverUrl, type Cluster } from "./helpers";
+import { kubectl, newCluster, ok, serverUrl, type Cluster, until } from "./helpers";
 
 let cluster: Cluster;
 
@@ -42,15 +42,6 @@ spec:
 
 const json = async (args: string[]) => JSON.parse(await ok(cluster, [...args, "-o", "json"]));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   cluster = await newCluster({ name: "jobs", nodes: 3, simulation: { profile: "fast" } });

@@ -1,19 +1,10 @@
 /** StatefulSet Basics, the DaemonSet page and the HPA walkthrough with the real kubectl (fast profile). */
 import { beforeAll, describe, expect, it } from "vitest";
-import { kubectl, newCluster, ok, type Cluster } from "./helpers";
+import { newCluster, ok, type Cluster, until } from "./helpers";
 
 let cluster: Cluster;
 const json = async (args: string[]) => JSON.parse(await ok(cluster, [...args, "-o", "json"]));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const WEB = `apiVersion: v1
 kind: Service
@@ -136,6 +127,5 @@ describe("HorizontalPodAutoscaler walkthrough", () => {
     expect(await ok(cluster, ["top", "nodes"])).toMatch(/^node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
     const events = await ok(cluster, ["describe", "hpa", "php-apache"]);
     expect(events).toMatch(/SuccessfulRescale.*New size: \d+; reason: cpu resource utilization \(percentage of request\) above target/);
-    void kubectl;
   });
 });
