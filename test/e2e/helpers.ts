@@ -32,7 +32,25 @@ export async function newCluster(body: Record<string, unknown> = {}): Promise<Cl
  * The kubectl to run: KUBECTL if set, else the versioned binary beside the machine's kubectl
  * (the gcloud dispatcher would pick the same one from the server's reported version), else `kubectl`.
  */
-export function kubectlBinary(version = process.env.KUBECTL_VERSION ?? "1.31"): string {
+let defaultVersion = process.env.KUBECTL_VERSION ?? "1.31";
+
+/** The kubectl version that calls without an explicit `version` use (suites switch it per run). */
+export function useKubectlVersion(version: string): void {
+  defaultVersion = version;
+}
+
+/**
+ * The versions among 1.31–1.33 that this machine has as versioned binaries (the gcloud kubectl ships
+ * them beside the dispatcher); says which it skipped. Without any, the plain `kubectl` on PATH runs.
+ */
+export function installedKubectlVersions(wanted = ["1.31", "1.32", "1.33"]): string[] {
+  const found = wanted.filter((v) => kubectlBinary(v).endsWith(`kubectl.${v}`));
+  const skipped = wanted.filter((v) => !found.includes(v));
+  if (skipped.length) console.warn(`kubectl versions not installed here, skipped: ${skipped.join(", ")}`);
+  return found.length ? found : [defaultVersion];
+}
+
+export function kubectlBinary(version = defaultVersion): string {
   if (process.env.KUBECTL) return process.env.KUBECTL;
   const which = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
   if (!which) throw new Error("kubectl is not installed: the end-to-end tests need it on PATH (or KUBECTL=/path/to/kubectl)");

@@ -3,15 +3,10 @@
  * generators, autoscale, create job --from, drain --disable-eviction), and `apply -f` of a List is
  * validated client-side against /openapi/v2. Runs against each versioned binary this machine has.
  */
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { kubectl, kubectlBinary, newCluster, ok } from "./helpers";
+import { installedKubectlVersions, kubectl, newCluster, ok } from "./helpers";
 
-const WANTED = ["1.31", "1.32", "1.33"];
-const available = WANTED.filter((v) => existsSync(kubectlBinary(v)) && kubectlBinary(v).endsWith(`kubectl.${v}`));
-if (available.length < WANTED.length) {
-  console.warn(`kubectl versions not installed here, skipped: ${WANTED.filter((v) => !available.includes(v)).join(", ")}`);
-}
+const available = installedKubectlVersions();
 
 const LIST = `apiVersion: v1
 kind: List
