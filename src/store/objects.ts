@@ -17,6 +17,12 @@ export class ObjectStore implements Store {
   private rv: number;
   private compactedRv: number;
   private writesSinceCompaction = 0;
+  /**
+   * Due times of queued work as last written here: a key already queued at or before the new due time
+   * needs no statement (a node change enqueues every pending pod, 100 node changes × 5,000 pods adds up).
+   * Forgotten on rollback; after a restart it starts empty and the upsert simply runs again.
+   */
+  private readonly queued = new Map<string, number>();
   /** Parsed pods by node, built on first use (see PodIndex). */
   private podIndex: PodIndex | undefined;
   /** Changes written since the last `takeChanges`, for the watch fan-out after commit. */
@@ -195,6 +201,7 @@ export class ObjectStore implements Store {
   /** After a rolled-back transaction: forget the versions and changes made inside it. */
   reload(): void {
     this.pending = [];
+    this.queued.clear();
     this.podIndex = undefined;
     const newest = this.sql.exec<{ rv: number | null }>("SELECT max(rv) AS rv FROM changes").one().rv;
     this.rv = newest ?? this.compactedRv;
@@ -219,6 +226,10 @@ export class ObjectStore implements Store {
   }
 
   enqueue(item: WorkItem): void {
+    const id = `${item.controller}\u0000${item.key}`;
+    const queued = this.queued.get(id);
+    if (queued !== undefined && queued <= item.due) return;
+    this.queued.set(id, item.due);
     this.sql.exec(
       "INSERT INTO work (controller, key, due) VALUES (?, ?, ?) ON CONFLICT(controller, key) DO UPDATE SET due = min(due, excluded.due)",
       item.controller, item.key, item.due,
@@ -229,7 +240,10 @@ export class ObjectStore implements Store {
     const item = this.sql
       .exec<{ controller: string; key: string; due: number }>("SELECT controller, key, due FROM work WHERE due <= ? ORDER BY due LIMIT 1", now)
       .toArray()[0];
-    if (item) this.sql.exec("DELETE FROM work WHERE controller = ? AND key = ?", item.controller, item.key);
+    if (item) {
+      this.sql.exec("DELETE FROM work WHERE controller = ? AND key = ?", item.controller, item.key);
+      this.queued.delete(`${item.controller}\u0000${item.key}`);
+    }
     return item ? { controller: item.controller, key: item.key, due: item.due } : undefined;
   }
 
