@@ -4,13 +4,15 @@
  * custom.metrics.k8s.io/v1beta1 (requests per second and friends, derived from the load model).
  */
 import { storeSnapshot } from "../controllers/snapshot";
-import { customMetricValues, getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics } from "../sim/metrics";
+import { externalMetricSamples } from "../sim/externalMetrics";
+import { customMetricValues, externalMetricValueList, getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics } from "../sim/metrics";
 import { ApiError, notFound } from "./errors";
 import type { ApiContext } from "./rest";
 
 export const METRICS_GROUPS = [
   { name: "metrics.k8s.io", versions: ["v1beta1"] },
   { name: "custom.metrics.k8s.io", versions: ["v1beta1"] },
+  { name: "external.metrics.k8s.io", versions: ["v1beta1"] },
 ];
 
 const READ = ["get", "list"];
@@ -30,6 +32,9 @@ export function metricsResourceList(group: string) {
       kind: "APIResourceList", apiVersion: "v1", groupVersion: "custom.metrics.k8s.io/v1beta1",
       resources: ["pods", "services", "deployments.apps"].map((r) => ({ name: `${r}/requests_per_second`, singularName: "", namespaced: true, kind: "MetricValueList", verbs: ["get"] })),
     };
+  }
+  if (group === "external.metrics.k8s.io") {
+    return { kind: "APIResourceList", apiVersion: "v1", groupVersion: "external.metrics.k8s.io/v1beta1", resources: [] };
   }
   return undefined;
 }
@@ -75,6 +80,12 @@ export function metricsResponse(ctx: ApiContext, path: string, q: URLSearchParam
     const [, namespace, resource, name, metric] = m;
     return customMetricValues(snapshot, now, { namespace, resource, name, metric, labelSelector, settings })
       ?? fail(new ApiError(404, "NotFound", `the server could not find the metric ${metric} for ${resource} ${name}`));
+  }
+  m = /^\/apis\/external\.metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/([^/]+)$/.exec(path);
+  if (m) {
+    const samples = externalMetricSamples(snapshot, m[2]);
+    if (!samples) throw new ApiError(404, "NotFound", `the server could not find the external metric ${m[2]}`);
+    return externalMetricValueList(m[2], samples, now);
   }
   return undefined;
 }

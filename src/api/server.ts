@@ -78,7 +78,7 @@ export class ApiServer {
         const doc = openapiDocument(path.slice("/openapi/v3/".length));
         if (doc) return json(doc, 200, { "cache-control": "public, immutable" });
       }
-      if (path.startsWith("/apis/metrics.k8s.io/") || path.startsWith("/apis/custom.metrics.k8s.io/")) {
+      if (/^\/apis\/(metrics|custom\.metrics|external\.metrics)\.k8s\.io\//.test(path)) {
         const list = metricsResourceList(path.split("/")[2]);
         if (list && path.split("/").length === 4) return json(list);
         const body = metricsResponse(this.ctx, path, url.searchParams);

@@ -5,7 +5,9 @@
  */
 import { Hono } from "hono";
 import { ApiError, badRequest, invalid, notFound, statusResponse } from "../api/errors";
-import { patch, type ApiContext, type Target } from "../api/rest";
+import { create, patch, type ApiContext, type Target } from "../api/rest";
+import { EXTERNAL_METRICS_CONFIGMAP } from "../sim/externalMetrics";
+import { LOAD_ANNOTATION } from "../sim/metrics";
 import { RESOURCE_TYPES } from "../api/resources";
 import type { KObject } from "../api/types";
 import { storeSnapshot } from "../controllers/snapshot";
@@ -114,6 +116,39 @@ export function adminRoutes(host: AdminHost) {
     const target = { ...DEPLOYMENTS, namespace: ns };
     const rolledBack = host.run(() => patch(host.context, target, name, "json", [{ op: "replace", path: "/spec/template", value: JSON.parse(row.template) }]).object);
     return c.json(rolledBack);
+  });
+
+  /** Load on a Service for curl tutorials: requests per second spread over its ready endpoints. */
+  app.put("/namespaces/:ns/services/:name/load", async (c) => {
+    const { ns, name } = c.req.param();
+    const body = (await c.req.json().catch(() => ({}))) as { requestsPerSecond?: unknown };
+    const rps = body.requestsPerSecond;
+    if (typeof rps !== "number" || !(rps >= 0)) {
+      throw invalid("Load", "kubeflare.dev", name, [{ reason: "FieldValueInvalid", field: "requestsPerSecond", message: `Invalid value: ${JSON.stringify(rps)}: must be a number >= 0` }]);
+    }
+    const services = { type: RESOURCE_TYPES.find((t) => t.kind === "Service")!, version: "v1", namespace: ns };
+    host.run(() => patch(host.context, services, name, "merge", { metadata: { annotations: { [LOAD_ANNOTATION]: rps === 0 ? null : String(rps) } } }));
+    return c.json({ namespace: ns, service: name, requestsPerSecond: rps });
+  });
+
+  /** An external metric's value (external.metrics.k8s.io), kept in a kube-system ConfigMap. */
+  app.put("/external-metrics/:name", async (c) => {
+    const name = c.req.param("name");
+    const body = (await c.req.json().catch(() => ({}))) as { value?: unknown };
+    const value = typeof body.value === "number" ? String(body.value) : body.value;
+    if (typeof value !== "string" || !/^[0-9.]+[mkMGTPE]?i?$/.test(value)) {
+      throw invalid("ExternalMetric", "kubeflare.dev", name, [{ reason: "FieldValueInvalid", field: "value", message: `Invalid value: ${JSON.stringify(body.value)}: must be a quantity such as 30 or 1500m` }]);
+    }
+    const { namespace, name: cmName } = EXTERNAL_METRICS_CONFIGMAP;
+    const configMaps = { type: RESOURCE_TYPES.find((t) => t.kind === "ConfigMap")!, version: "v1", namespace };
+    host.run(() => {
+      if (!host.context.store.get("configmaps", namespace, cmName)) {
+        create(host.context, configMaps, { metadata: { name: cmName }, data: { [name]: value } });
+      } else {
+        patch(host.context, configMaps, cmName, "merge", { data: { [name]: value } });
+      }
+    });
+    return c.json({ metricName: name, value });
   });
 
   app.get("/dns", (c) => {

@@ -15,6 +15,7 @@ import { createVolumeController } from "../controllers/volumes";
 import { createKubelet } from "../sim/kubelet";
 import { createNodeLifecycle } from "../sim/nodeLifecycle";
 import { createScheduler } from "../sim/scheduler";
+import { externalMetricSamples } from "../sim/externalMetrics";
 import type { SimulationSettings } from "../sim/settings";
 
 export function clusterControllers(settings: SimulationSettings): Controller[] {
@@ -32,7 +33,7 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createCronJobController(settings),
     createStatefulSetController(settings),
     createDaemonSetController(settings),
-    createHpaController(settings),
+    createHpaController(settings, { externalMetrics: ({ name, snapshot }) => externalMetricSamples(snapshot, name) }),
     createGarbageCollector(),
     createPodGarbageCollector(),
   ];

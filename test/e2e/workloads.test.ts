@@ -128,4 +128,31 @@ describe("HorizontalPodAutoscaler walkthrough", () => {
     const events = await ok(cluster, ["describe", "hpa", "php-apache"]);
     expect(events).toMatch(/SuccessfulRescale.*New size: \d+; reason: cpu resource utilization \(percentage of request\) above target/);
   });
+
+  it("returns to 1 replica once the load stops, with a short scale-down window", async () => {
+    await ok(cluster, ["patch", "hpa", "php-apache", "--type=merge", "-p", '{"spec":{"behavior":{"scaleDown":{"stabilizationWindowSeconds":0}}}}']);
+    await ok(cluster, ["delete", "pod", "load-generator"]);
+    await until("scale-down to 1", async () => (await json(["get", "hpa", "php-apache"])).status.desiredReplicas === 1);
+    await until("1 replica", async () => (await json(["get", "deployment", "php-apache"])).spec.replicas === 1);
+    expect(await ok(cluster, ["describe", "hpa", "php-apache"])).toMatch(/New size: 1; reason: All metrics below target/);
+  });
+
+  it("scales on load set through the management API and on an external metric", async () => {
+    const manage = (path: string, body: unknown) => fetch(`${cluster.server.replace(/\/clusters\/.*/, "")}/v1/clusters/${cluster.id}${path}`, {
+      method: "PUT", headers: { authorization: `Bearer ${cluster.token}`, "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    expect((await manage("/namespaces/default/services/php-apache/load", { requestsPerSecond: 200 })).status).toBe(200);
+    await until("scale-up from direct load", async () => (await json(["get", "hpa", "php-apache"])).status.desiredReplicas > 1);
+    expect((await manage("/namespaces/default/services/php-apache/load", { requestsPerSecond: -1 })).status).toBe(422);
+
+    expect((await manage("/external-metrics/queue_messages_ready", { value: 30 })).status).toBe(200);
+    const raw = (await (await fetch(`${cluster.server}/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_messages_ready`, { headers: { authorization: `Bearer ${cluster.token}` } })).json()) as any;
+    expect(raw.items[0]).toMatchObject({ metricName: "queue_messages_ready", value: "30" });
+    await ok(cluster, ["create", "deployment", "worker", "--image=busybox", "--", "sh", "-c", "while true; do sleep 1; done"]);
+    await ok(cluster, ["apply", "-f", "-"], {
+      input: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: worker\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics:\n  - type: External\n    external:\n      metric: {name: queue_messages_ready}\n      target: {type: AverageValue, averageValue: \"10\"}\n",
+    });
+    await until("3 workers for 30 messages at 10 each", async () => (await json(["get", "deployment", "worker"])).spec.replicas === 3);
+  });
 });
+
