@@ -7,7 +7,7 @@
 import { toStored, fromStored } from "./conversion";
 import { applyDefaults, preserveAllocatedServiceValues } from "./defaults";
 import {
-  alreadyExists, ApiError, badRequest, conflict, forbidden, invalid, notFound, STALE_OBJECT,
+  alreadyExists, badRequest, conflict, forbidden, invalid, notFound, STALE_OBJECT,
 } from "./errors";
 import { unknownFields } from "./fieldValidation";
 import { applyJsonPatch, applyMergePatch, applyServerSide, applyStrategicMergePatch, type PatchType } from "./patch";
@@ -61,7 +61,8 @@ export interface Target {
   namespace: string; // "" for cluster-scoped
 }
 
-export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+export { rfc3339 } from "./time";
+import { rfc3339 } from "./time";
 
 export function resourceOf(target: Target): string {
   return storageResource(target.type);
@@ -478,6 +479,3 @@ export function applyScale(ctx: ApiContext, target: Target, name: string, scale:
   return commitUpdate(ctx, target, old, next, opts, "main");
 }
 
-export function isApiError(e: unknown): e is ApiError {
-  return e instanceof ApiError;
-}

@@ -12,11 +12,11 @@ import { RESOURCE_TYPES } from "../api/resources";
 import type { KObject } from "../api/types";
 import { storeSnapshot } from "../controllers/snapshot";
 import { resolveDns } from "../sim/dns";
+import { FAILED_ANNOTATION } from "../sim/nodeLifecycle";
 import { readRecord, runtimeView } from "../sim/kubelet";
 import { checkSettings, type SimulationSettings } from "../sim/settings";
 import type { ClusterHistory } from "../tenancy/history";
 
-export const FAILED_ANNOTATION = "kubeflare.dev/failed";
 
 export interface AdminHost {
   context: ApiContext;

@@ -3,6 +3,7 @@
  * Deployment controller stamps with `deployment.kubernetes.io/revision`) and when each CronJob next
  * fires. Pure: changes in, entries out.
  */
+import { rfc3339 } from "../api/time";
 import type { KObject } from "../api/types";
 import { nextScheduleTime } from "../controllers/cronjob";
 import type { Change } from "../store/types";
@@ -38,7 +39,7 @@ function revisionEntry(rs: KObject, now: number): OutboxEntry | undefined {
     template: JSON.stringify(deploymentTemplate(rs)),
     changeCause: rs.metadata.annotations?.[CHANGE_CAUSE] ?? null,
     replicas: Number(rs.metadata.annotations?.[DESIRED] ?? (rs.spec as { replicas?: number }).replicas ?? 0),
-    recordedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    recordedAt: rfc3339(now),
   };
 }
 

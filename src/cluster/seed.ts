@@ -3,7 +3,7 @@
  * namespaces (each with its default ServiceAccount and root CA ConfigMap), the `kubernetes` Service,
  * N Ready nodes and a default StorageClass.
  */
-import { create, type ApiContext, type Target } from "../api/rest";
+import { create, rfc3339, type ApiContext, type Target } from "../api/rest";
 import { RESOURCE_TYPES } from "../api/resources";
 import { newNode } from "../sim/nodes";
 
@@ -29,7 +29,7 @@ export function seedCluster(ctx: ApiContext, nodes: number): void {
     endpoints: [{ addresses: ["172.18.0.2"], conditions: { ready: true } }],
     ports: [{ name: "https", port: 6443, protocol: "TCP" }],
   });
-  const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const now = rfc3339(ctx.now());
   for (let i = 1; i <= nodes; i++) create(ctx, target("Node"), newNode(i, now));
   create(ctx, target("StorageClass"), {
     metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },

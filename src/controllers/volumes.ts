@@ -19,6 +19,7 @@ import { compareQuantities, parseQuantity } from "../api/validation/quantity";
 import { nodeSelectorTermMatches } from "../sim/scheduler/nodeAffinity";
 import { DEFAULT_SETTINGS, type SimulationSettings } from "../sim/settings";
 import { done, keyOf, splitKey, type Controller, type ObjectChange, type ReconcileResult, type Snapshot, type Write } from "./types";
+import { rfc3339 } from "../api/time";
 
 export const PVCS = "persistentvolumeclaims";
 export const PVS = "persistentvolumes";
@@ -50,7 +51,6 @@ const asVolume = (obj: KObject) => obj as unknown as PersistentVolume;
 const asClass = (obj: KObject) => obj as unknown as StorageClass;
 const asObject = (obj: object) => obj as unknown as KObject;
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const annotation = (obj: { metadata?: { annotations?: Record<string, string> } }, key: string) => obj.metadata?.annotations?.[key];
 const hasFinalizer = (obj: { metadata?: { finalizers?: string[] } }, f: string) => obj.metadata?.finalizers?.includes(f) ?? false;
 

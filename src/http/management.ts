@@ -8,6 +8,7 @@ import type { Env } from "../env";
 import { ClusterRegistry } from "../tenancy/registry";
 import { bearerToken, hashToken, newClusterId, newToken } from "../tenancy/tokens";
 import { checkSettings, type SimulationSettings } from "../sim/settings";
+import { rfc3339 } from "../api/time";
 import { kubeconfig } from "./kubeconfig";
 
 export const MAX_NODES = 50;
@@ -54,7 +55,7 @@ management.post("/clusters", async (c) => {
   const { name, nodes, simulation } = parseCreate(body, id);
   const token = newToken();
   const tokenHash = await hashToken(token);
-  const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const createdAt = rfc3339(Date.now());
   await clusterStub(c.env, id).init({ id, name, nodes, tokenHash, createdAt, simulation });
   await new ClusterRegistry(c.env.DB).add({ id, name, tokenHash, nodes, createdAt });
   const server = `${new URL(c.req.url).origin}/clusters/${id}`;

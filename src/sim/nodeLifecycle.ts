@@ -33,6 +33,7 @@ import {
   TAINT_UNSCHEDULABLE,
 } from "./scheduler/taints";
 import type { SimulationSettings } from "./settings";
+import { rfc3339 } from "../api/time";
 
 /** Set by the management API on a failed node; removed to recover it. */
 export const FAILED_ANNOTATION = "kubeflare.dev/failed";
@@ -46,7 +47,6 @@ const NODE_CONTROLLER = "node-controller";
 const KUBELET = "kubelet";
 const TAINT_EVICTION_CONTROLLER = "taint-eviction-controller";
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 type Status = NonNullable<Node["status"]>;
 

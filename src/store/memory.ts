@@ -4,16 +4,9 @@
  * deep-frozen, so a controller that mutates what it read fails loudly.
  */
 import type { KObject } from "../api/types";
-import { PodIndex } from "./podIndex";
+import { deepFreeze, PodIndex } from "./podIndex";
 import { controllerUid, type Change, type ChangeType, type ListPage, type LogLine, type Store, type WorkItem } from "./types";
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 const keyOf = (namespace: string, name: string) => `${namespace}\u0000${name}`;
 

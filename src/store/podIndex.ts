@@ -9,7 +9,8 @@ import { nodeNameOf } from "./types";
 
 const keyOf = (pod: KObject) => `${pod.metadata.namespace ?? ""}/${pod.metadata.name}`;
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a parsed object and everything in it, so a reader that mutates it fails loudly. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

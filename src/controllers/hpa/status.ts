@@ -7,11 +7,11 @@ import { deepEqual } from "../../api/deepEqual";
 import type { KObject } from "../../api/types";
 import { type ReconcileResult, type Write, done } from "../types";
 import { SCALE_EVENTS_ANNOTATION, type ScaleHistory, encodeHistory, readHistory } from "./history";
+import { rfc3339 } from "../../api/time";
 
 export const HPAS = "horizontalpodautoscalers.autoscaling";
 export const HPA_COMPONENT = "horizontal-pod-autoscaler";
 
-const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export type Spec = HorizontalPodAutoscaler["spec"] & {};
 type ConditionType = "AbleToScale" | "ScalingActive" | "ScalingLimited";

@@ -8,10 +8,10 @@ import { deepEqual } from "../../api/deepEqual";
 import { matchesLabels, labelSelectorFromSpec } from "../../api/selectors";
 import type { KObject } from "../../api/types";
 import { isPodAvailable, isPodReady } from "./activePods";
+import { rfc3339 } from "../../api/time";
 
 export const REPLICA_FAILURE = "ReplicaFailure";
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export interface StatusInputs {
   /** The owner's pods after the claim (active, matching, controlled by it). */

@@ -16,6 +16,7 @@ import type { Snapshot } from "../../controllers/types";
 import { DEFAULT_SETTINGS, type SimulationSettings } from "../settings";
 import { customMetric, knownPodMetric, objectMetric } from "./custom";
 import { type PodUsage, type ResourceUsage, UsageModel } from "./usage";
+import { rfc3339 } from "../../api/time";
 
 export const METRICS_GROUP_VERSION = "metrics.k8s.io/v1beta1";
 export const CUSTOM_METRICS_GROUP_VERSION = "custom.metrics.k8s.io/v1beta1";
@@ -27,7 +28,6 @@ export const NODE_WINDOW = "20.05s";
 const Ki = 1024;
 const Mi = 1024 * 1024;
 
-const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** CPU millicores as a quantity: 250 → "250m", 0 → "0". */
 export function cpuQuantity(millicores: number): string {

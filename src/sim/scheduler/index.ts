@@ -19,6 +19,7 @@ import { clusterView } from "./cluster";
 import { isTerminal } from "./resources";
 import { PREEMPTION_REASON } from "./preemption";
 import { schedulePod } from "./schedule";
+import { rfc3339 } from "../../api/time";
 
 export { podRequests, podNonZeroRequests, nodeAllocatable, insufficientResources } from "./resources";
 export { toleratesTaint, tolerationToleratesTaint, findUntoleratedTaint, matchingTolerations } from "./taints";
@@ -90,7 +91,6 @@ function keysFor(change: ObjectChange, snapshot: Snapshot): string[] {
   return [];
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /**
  * UpdatePodCondition: set PodScheduled (and status.nominatedNodeName when preempting), keeping
