@@ -60,7 +60,9 @@ export function metricsDiscovery() {
 }
 
 /** Answers /apis/metrics.k8s.io/v1beta1/... and /apis/custom.metrics.k8s.io/v1beta1/...; undefined if not a metrics path. */
-export function metricsResponse(ctx: ApiContext, path: string, q: URLSearchParams): unknown {
+export function metricsResponse(ctx: ApiContext, rawPath: string, q: URLSearchParams): unknown {
+  // Segments arrive escaped: client-go sends the "all pods" name `*` as %2A.
+  const path = rawPath.split("/").map(decodeSegment).join("/");
   const snapshot = storeSnapshot(ctx.store);
   const now = ctx.now().getTime();
   const settings = ctx.simulation?.();
@@ -88,6 +90,14 @@ export function metricsResponse(ctx: ApiContext, path: string, q: URLSearchParam
     return externalMetricValueList(m[2], samples, now);
   }
   return undefined;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function fail(error: ApiError): never {

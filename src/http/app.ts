@@ -4,8 +4,10 @@
  */
 import { Hono } from "hono";
 import { MAX_BODY_BYTES } from "../api/body";
-import { ApiError, statusResponse, tooLarge } from "../api/errors";
+import { ApiError, statusResponse, tooLarge, unauthorized } from "../api/errors";
 import type { Env } from "../env";
+import { ClusterRegistry } from "../tenancy/registry";
+import { bearerToken } from "../tenancy/tokens";
 import { docsPage, OPENAPI_YAML } from "./docs";
 import { management } from "./management";
 
@@ -23,13 +25,31 @@ app.get("/openapi.yaml", (c) => c.body(OPENAPI_YAML, 200, { "content-type": "app
 app.get("/docs", (c) => c.html(docsPage()));
 app.route("/v1", management);
 
-/** /clusters/{id}/api/v1/pods → /api/v1/pods on the cluster's object, query and body untouched. */
-app.all("/clusters/:id/*", (c) => {
+/** Sends the request to cluster `id`'s object as `path`, query and body untouched. */
+function toCluster(env: Env, id: string, request: Request, path: string): Promise<Response> {
   // Refuse an oversized body here, before it crosses into the Durable Object.
-  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+  const url = new URL(request.url);
+  url.pathname = path || "/";
+  return env.CLUSTERS.get(env.CLUSTERS.idFromName(id)).fetch(new Request(url, request));
+}
+
+/** /clusters/{id}/api/v1/pods → /api/v1/pods on the cluster's object. */
+app.all("/clusters/:id/*", (c) => {
   const id = c.req.param("id");
-  const url = new URL(c.req.url);
-  url.pathname = url.pathname.slice(`/clusters/${id}`.length) || "/";
-  const stub = c.env.CLUSTERS.get(c.env.CLUSTERS.idFromName(id));
-  return stub.fetch(new Request(url, c.req.raw));
+  return toCluster(c.env, id, c.req.raw, new URL(c.req.url).pathname.slice(`/clusters/${id}`.length));
 });
+
+/**
+ * The Kubernetes API without the /clusters/{id} prefix, found by token: client-go's `RequestURI`
+ * (`kubectl get --raw /apis/...`) replaces the server URL's path instead of appending to it.
+ */
+const UNPREFIXED = ["/api", "/api/*", "/apis", "/apis/*", "/version", "/openapi/*", "/livez", "/readyz"];
+for (const path of UNPREFIXED) {
+  app.all(path, async (c) => {
+    const token = bearerToken(c.req.header("authorization") ?? null);
+    const id = token && (await new ClusterRegistry(c.env.DB).idForToken(token));
+    if (!id) throw unauthorized();
+    return toCluster(c.env, id, c.req.raw, new URL(c.req.url).pathname);
+  });
+}

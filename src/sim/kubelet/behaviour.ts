@@ -31,6 +31,7 @@
  * | kubeflare.dev/image-pull            | "fail" / "ok"      | the image pull fails (not found) / succeeds     |
  * | kubeflare.dev/ignore-sigterm        | "true"             | on stop, killed only after the grace period (137) |
  * | kubeflare.dev/cpu, kubeflare.dev/memory | quantity       | usage to report (for metrics)                   |
+ * | kubeflare.dev/memory-growth         | quantity           | memory added per second; OOMKilled at the limit |
  * | kubeflare.dev/<container>.<key>     | as above           | the same for the container named <container>    |
  *
  * Durations here are simulated seconds; the kubelet multiplies them by the profile's timeScale.

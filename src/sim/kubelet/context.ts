@@ -6,7 +6,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Snapshot, Write } from "../../controllers/types";
 import type { KObject } from "../../api/types";
-import { compareQuantities, parseQuantity } from "../../api/validation/quantity";
+import { memoryCurve, secondsToOOM } from "../metrics/usage";
 import type { SimulationSettings } from "../settings";
 import { type Behaviour, containerBehaviour, printedBetween } from "./behaviour";
 import { containerEnvironment, type ContainerEnvironment } from "./environment";
@@ -123,15 +123,15 @@ export class PodContext {
   }
 
   /**
-   * When the running instance of `name` is OOM-killed (ms): its memory use (stress's --vm-bytes, or
-   * the kubeflare.dev/memory annotation) is over its memory limit; the allocation takes a second.
+   * When the running instance of `name` is OOM-killed (ms): when its memory (stress's --vm-bytes, the
+   * kubeflare.dev/memory annotation or the image's baseline, plus kubeflare.dev/memory-growth) passes
+   * its memory limit — at the earliest a second after the start, the time the allocation takes.
    */
   oomAt(name: string): number | undefined {
     const rec = this.rec(name);
-    const usage = parseQuantity(this.behaviour(name).usage?.memory);
-    const limit = parseQuantity(this.spec(name).container.resources?.limits?.memory);
-    if (!rec?.current || !usage || !limit || compareQuantities(usage, limit) <= 0) return undefined;
-    return rec.current.startedAt + this.secondMs;
+    if (!rec?.current) return undefined;
+    const seconds = secondsToOOM(memoryCurve(this.object, this.spec(name).container));
+    return seconds === undefined ? undefined : rec.current.startedAt + Math.max(1, seconds) * this.secondMs;
   }
 
   /** The probe timeline of the running instance of `name`. */

@@ -5,12 +5,12 @@
  * request + what a load generator spends sending — throttled at the container's CPU limit, as CFS
  * quota does. `kubeflare.dev/cpu` (or stress's `-cpus`) replaces the sum.
  * Memory (bytes) = the image's baseline, or `kubeflare.dev/memory` (stress's `--vm-bytes`), plus
- * `kubeflare.dev/memory-growth` bytes per simulated second since the container started. Memory is
- * never capped: usage over the limit is reported, and the kubelet is the one that OOM-kills.
+ * `kubeflare.dev/memory-growth` bytes per simulated second since the container started, never above
+ * the container's memory limit: the kubelet OOM-kills it when the curve crosses the limit.
  * Every annotation also exists per container as `kubeflare.dev/<container>.<key>`.
  *
  *   php-apache, request 200m, limit 500m, 100 rps on its only pod → 1 + 610 = 611m → 500m (250%)
- *   memory 50Mi + growth 1Mi/s, running 30 s → 80Mi
+ *   memory 50Mi + growth 1Mi/s, running 30 s → 80Mi; with a 64Mi limit OOMKilled after 14 s
  *
  * A pod has usage only while Running, and only for containers that are running (a pod with none
  * has no metrics at all, as metrics-server leaves it out).
@@ -95,13 +95,12 @@ export class UsageModel {
   }
 
   private container(pod: KObject, container: Container, status: ContainerStatus, rps: number): ContainerUsage {
-    const annotations = pod.metadata.annotations;
     const profile = imageProfile(container.image ?? "");
-    const fixed = usageOverride(pod, container);
+    const fixedCpu = usageOverride(pod, container).cpu;
 
     let cpu: number;
-    if (fixed.cpu !== undefined) {
-      cpu = fixed.cpu;
+    if (fixedCpu !== undefined) {
+      cpu = fixedCpu;
     } else {
       const sending = loadTargetOf(pod, container)?.requestsPerSecond ?? 0;
       cpu = profile.cpu + rps * profile.cpuPerRps + sending * CLIENT_CPU_PER_RPS;
@@ -109,12 +108,11 @@ export class UsageModel {
     const limit = milliValue(container.resources?.limits?.cpu);
     if (Number.isFinite(limit) && limit > 0) cpu = Math.min(cpu, limit);
 
-    let memory = fixed.memory ?? profile.memory;
-    const growth = value(annotation(annotations, container.name, "memory-growth"));
-    if (Number.isFinite(growth) && growth > 0) {
-      const started = status.state?.running?.startedAt ? Date.parse(status.state.running.startedAt) : NaN;
-      if (!Number.isNaN(started)) memory += growth * this.simulatedSeconds(this.now - started);
-    }
+    const curve = memoryCurve(pod, container);
+    let memory = curve.base;
+    const started = status.state?.running?.startedAt ? Date.parse(status.state.running.startedAt) : NaN;
+    if (curve.growth > 0 && !Number.isNaN(started)) memory += curve.growth * this.simulatedSeconds(this.now - started);
+    if (curve.limit !== undefined) memory = Math.min(memory, curve.limit);
     return { name: container.name, cpu: Math.max(0, Math.round(cpu)), memory: Math.max(0, Math.round(memory)) };
   }
 
@@ -122,6 +120,37 @@ export class UsageModel {
   simulatedSeconds(ms: number): number {
     return Math.max(0, ms) / (1000 * Math.max(this.settings.timeScale, MIN_TIME_SCALE));
   }
+}
+
+/** A container's memory use over its run: `base` bytes at start, `growth` more per simulated second. */
+export interface MemoryCurve {
+  base: number;
+  growth: number;
+  /** The container's memory limit (bytes), if it has one. */
+  limit?: number;
+}
+
+export function memoryCurve(pod: KObject, container: Container): MemoryCurve {
+  const growth = value(annotation(pod.metadata.annotations, container.name, "memory-growth"));
+  const limit = value(container.resources?.limits?.memory);
+  return {
+    base: usageOverride(pod, container).memory ?? imageProfile(container.image ?? "").memory,
+    growth: Number.isFinite(growth) && growth > 0 ? growth : 0,
+    ...(Number.isFinite(limit) && limit > 0 ? { limit } : {}),
+  };
+}
+
+/**
+ * Simulated seconds from start until the curve is over its limit, when it ever is: at once for a
+ * base already over it, else where base + growth × t passes the limit.
+ *
+ *   base 50Mi, growth 1Mi/s, limit 64Mi → 14 s        base 250M, limit 100Mi → 0 s
+ */
+export function secondsToOOM(curve: MemoryCurve): number | undefined {
+  if (curve.limit === undefined) return undefined;
+  if (curve.base > curve.limit) return 0;
+  if (curve.growth <= 0) return undefined;
+  return (curve.limit - curve.base) / curve.growth;
 }
 
 /** The usage of one pod (see UsageModel for many). */

@@ -606,6 +606,29 @@ describe("more upstream behaviour", () => {
     expect(cs.lastState?.terminated).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
   });
 
+  it("memory that grows (kubeflare.dev/memory-growth) is OOMKilled when it reaches the limit, and starts again from its base", () => {
+    const c = new Cluster(kubelet());
+    c.put("pods", pod("leaky", [container("nginx", { name: "app", resources: { limits: { memory: "64Mi" } } })], {
+      annotations: { "kubeflare.dev/memory": "50Mi", "kubeflare.dev/memory-growth": "1Mi" },
+    }));
+    c.run(200);
+    // 50Mi + 1Mi/s passes 64Mi after 14 s of running: killed then, restarted under the back-off.
+    const killed = c.observations.filter((o) => o.pod === "leaky" && o.status === "OOMKilled");
+    expect(killed.length).toBeGreaterThan(1);
+    const started = Date.parse(c.pod("leaky").status!.containerStatuses![0].lastState!.terminated!.startedAt!);
+    const finished = Date.parse(c.pod("leaky").status!.containerStatuses![0].lastState!.terminated!.finishedAt!);
+    expect((finished - started) / 1000).toBeCloseTo(14, 0);
+    expect(c.pod("leaky").status!.containerStatuses![0].lastState!.terminated).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
+    expect(c.statuses("leaky")).toContain("CrashLoopBackOff");
+  });
+
+  it("memory that grows without a limit is never OOMKilled", () => {
+    const c = new Cluster(kubelet());
+    c.put("pods", pod("unbounded", [container("nginx", { name: "app" })], { annotations: { "kubeflare.dev/memory-growth": "100Mi" } }));
+    c.run(600);
+    expect(c.pod("unbounded").status?.containerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { running: {} } });
+  });
+
   it("editing a pod's image restarts the container with the new one", () => {
     const c = new Cluster(kubelet());
     c.put("pods", pod("fixme", [container("nginx:1.161", { name: "nginx" })]));

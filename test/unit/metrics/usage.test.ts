@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LoadModel, loadGenerators, nodeUsage, podUsage, UsageModel, NODE_SYSTEM_USAGE } from "../../../src/sim/metrics";
+import { memoryCurve, secondsToOOM } from "../../../src/sim/metrics/usage";
 import { FAST_SETTINGS } from "../../../src/sim/settings";
 import { Mi, T0, generator, node, phpPod, pod, service, snapshotOf } from "./fixtures";
 
@@ -127,14 +128,36 @@ describe("annotations and memory", () => {
     expect(podUsage(p, snapshotOf([p]), T0)?.containers.map((c) => c.memory)).toEqual([64 * Mi, 128 * Mi]);
   });
 
-  it("memory grows by kubeflare.dev/memory-growth per simulated second since the container started, and is reported over the limit", () => {
-    const p = pod("p", [{ name: "c", image: "nginx", resources: { limits: { memory: "64Mi" } } }], {
+  it("memory grows by kubeflare.dev/memory-growth per simulated second since the container started", () => {
+    const p = pod("p", [{ name: "c", image: "nginx" }], {
       annotations: { "kubeflare.dev/memory": "50Mi", "kubeflare.dev/memory-growth": "1Mi" }, startedAt: T0,
     });
     const snap = snapshotOf([p]);
     expect(podUsage(p, snap, T0 + 30_000)?.containers[0].memory).toBe(80 * Mi);
     // In the fast profile a simulated second is 20 ms.
     expect(podUsage(p, snap, T0 + 600, FAST_SETTINGS)?.containers[0].memory).toBe(80 * Mi);
+  });
+
+  it("memory is never reported above the limit (the kubelet OOM-kills at it)", () => {
+    const p = pod("p", [{ name: "c", image: "nginx", resources: { limits: { memory: "64Mi" } } }], {
+      annotations: { "kubeflare.dev/memory": "50Mi", "kubeflare.dev/memory-growth": "1Mi" }, startedAt: T0,
+    });
+    const snap = snapshotOf([p]);
+    expect(podUsage(p, snap, T0 + 10_000)?.containers[0].memory).toBe(60 * Mi);
+    expect(podUsage(p, snap, T0 + 30_000)?.containers[0].memory).toBe(64 * Mi);
+  });
+
+  it("the OOM time is where the memory curve passes the limit", () => {
+    const c = (annotations: Record<string, string>, limit?: string) => {
+      const p = pod("p", [{ name: "c", image: "nginx", resources: limit ? { limits: { memory: limit } } : {} }], { annotations });
+      return secondsToOOM(memoryCurve(p, (p.spec as any).containers[0]));
+    };
+    expect(c({ "kubeflare.dev/memory": "50Mi", "kubeflare.dev/memory-growth": "1Mi" }, "64Mi")).toBe(14);
+    expect(c({ "kubeflare.dev/memory": "250M" }, "100Mi")).toBe(0);
+    expect(c({ "kubeflare.dev/memory": "50Mi" }, "64Mi")).toBeUndefined();
+    expect(c({ "kubeflare.dev/memory-growth": "1Mi" })).toBeUndefined();
+    // The image's baseline (nginx: 3Mi) is where growth starts without a fixed figure.
+    expect(c({ "kubeflare.dev/memory-growth": "1Mi" }, "13Mi")).toBe(10);
   });
 
   it("stress holds what --vm-bytes says", () => {

@@ -1,0 +1,1 @@
+CREATE INDEX `clusters_token_hash` ON `clusters` (`token_hash`);
