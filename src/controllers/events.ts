@@ -1,41 +1,57 @@
 /**
  * The event recorder: core/v1 Events about objects, aggregated as upstream's EventCorrelator does:
  * the same source, object, type, reason and message again bumps `count` and `lastTimestamp` of one
- * Event instead of writing a new one.
+ * Event instead of writing a new one. Names are upstream's `<object>.<creation time in ns, hex>`, so
+ * `kubectl get events` and `kubectl describe` list them in the order they happened.
  */
 import { create, rfc3339, type ApiContext, type Target } from "../api/rest";
 import { RESOURCE_TYPES } from "../api/resources";
 import type { KObject } from "../api/types";
+import type { Store } from "../store/types";
 import type { Write } from "./types";
 
 type EventWrite = Extract<Write, { op: "event" }>;
 
 const EVENTS = RESOURCE_TYPES.find((t) => t.plural === "events" && t.group === "")!;
 
-/** FNV-1a, twice, as 16 hex digits: a stable name suffix shaped like upstream's timestamp suffix. */
-function hash16(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+/** Aggregation keys remembered per cluster, as upstream's correlator keeps an LRU of 4096 in memory. */
+const CORRELATOR_SIZE = 4096;
+const correlators = new WeakMap<Store, Map<string, string>>();
+
+function correlator(store: Store): Map<string, string> {
+  let cache = correlators.get(store);
+  if (!cache) correlators.set(store, (cache = new Map()));
+  return cache;
+}
+
+/** `<object>.<ns since the epoch, hex>`, made unique within the millisecond the clock gives. */
+function eventName(ctx: ApiContext, object: string, namespace: string): string {
+  let nanos = BigInt(ctx.now().getTime()) * 1_000_000n;
+  let name = `${object}.${nanos.toString(16)}`;
+  while (ctx.store.get("events", namespace, name)) name = `${object}.${(++nanos).toString(16)}`;
+  return name;
 }
 
 export function recordEvent(ctx: ApiContext, e: EventWrite): void {
   const involved: KObject = e.involved;
   // Events about cluster-scoped objects (nodes) live in "default", as upstream's recorder puts them.
   const namespace = involved.metadata.namespace || "default";
-  const name = `${involved.metadata.name}.${hash16([e.component, involved.metadata.uid, e.type, e.reason, e.message, e.fieldPath ?? ""].join("\u0000"))}`;
+  const key = [namespace, e.component, involved.metadata.uid, e.type, e.reason, e.message, e.fieldPath ?? ""].join("\u0000");
   const now = rfc3339(ctx.now());
-  const existing = ctx.store.get("events", namespace, name);
-  if (existing) {
+  const cache = correlator(ctx.store);
+  const known = cache.get(key);
+  const existing = known === undefined ? undefined : ctx.store.get("events", namespace, known);
+  // The name is checked against the key's facts: a rolled-back transaction may have freed it for another.
+  if (existing && existing.reason === e.reason && existing.message === e.message && (existing.involvedObject as { uid?: string })?.uid === involved.metadata.uid) {
     const updated = { ...existing, count: ((existing.count as number) ?? 1) + 1, lastTimestamp: now };
     ctx.store.put("events", updated, existing);
+    cache.delete(key);
+    cache.set(key, known!);
     return;
   }
+  const name = eventName(ctx, involved.metadata.name ?? "", namespace);
+  if (cache.size >= CORRELATOR_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, name);
   const target: Target = { type: EVENTS, version: "v1", namespace };
   create(ctx, target, {
     apiVersion: "v1",
