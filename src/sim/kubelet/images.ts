@@ -14,6 +14,8 @@
  * - A Docker Hub library name one or two letters away from a well-known one (`ngnix`, `busyboxx`)
  *   fails with "pull access denied, repository does not exist".
  * - registry.k8s.io / k8s.gcr.io / gcr.io images pull when the tag is `latest` or version-shaped.
+ * - A few tutorial images have their published tags listed exactly, so the basics tutorial's
+ *   `kubernetes-bootcamp:v10` fails as it does there.
  * The pod annotations `kubeflare.dev/image-pull: fail|ok` override all of it (see behaviour.ts).
  */
 import { hexId, unitHash } from "./hash";
@@ -151,11 +153,21 @@ const K8S_REGISTRIES = new Set(["registry.k8s.io", "k8s.gcr.io", "gcr.io", "quay
 
 export type PullVerdict = { ok: true } | { ok: false; code: "NotFound" | "Unknown"; detail: string };
 
+/** Tutorial images whose published tags are known exactly (registry/repository → tags). */
+const PUBLISHED_TAGS: Record<string, string[]> = {
+  "gcr.io/google-samples/kubernetes-bootcamp": ["v1", "v2"],
+  "docker.io/jocatalin/kubernetes-bootcamp": ["v1", "v2"],
+  "gcr.io/google-samples/hello-app": ["1.0", "2.0"],
+  "us-docker.pkg.dev/google-samples/containers/gke/hello-app": ["1.0", "2.0"],
+};
+
 /** Whether pulling `ref` succeeds in the simulated registry (see the file comment). */
 export function pullVerdict(ref: ImageRef): PullVerdict {
   if (ref.digest) return { ok: true };
   const tagged = `${ref.registry}/${ref.repository}:${ref.tag}`;
   const notFound: PullVerdict = { ok: false, code: "NotFound", detail: `${tagged}: not found` };
+  const published = PUBLISHED_TAGS[`${ref.registry}/${ref.repository}`];
+  if (published) return published.includes(ref.tag!) ? { ok: true } : notFound;
   if (ref.registry === "docker.io" && ref.repository.startsWith("library/")) {
     const release = LIBRARY[ref.shortName];
     if (release) return plausibleLibraryTag(release, ref.tag!) ? { ok: true } : notFound;

@@ -41,6 +41,8 @@ describe("image references", () => {
     ["perl:5.34.0", true], ["redis:7.2-alpine", true], ["httpd:2.4", true], ["alpine:3.19", true], ["alpine:3.50", false],
     ["ngnix", false], ["busyboxx:1.28", false], ["registry.k8s.io/pause:3.10", true], ["registry.k8s.io/pause:banana", false],
     ["registry.k8s.io/e2e-test-images/agnhost:2.40", true], ["mycompany/whatever:anything", true], ["nginx@sha256:deadbeef", true],
+    ["gcr.io/google-samples/kubernetes-bootcamp:v1", true], ["docker.io/jocatalin/kubernetes-bootcamp:v2", true],
+    ["gcr.io/google-samples/kubernetes-bootcamp:v10", false],
   ])("pulling %s succeeds: %s", (spec, ok) => {
     expect(pullVerdict(parseImage(spec as string)).ok).toBe(ok);
   });
