@@ -98,20 +98,22 @@ const removeFromActive = (status: CronJobStatus, uid: string | undefined) => {
   status.active = (status.active ?? []).filter((r) => r.uid !== uid);
 };
 
-/** cleanupFinishedJobs / removeOldestJobs: keep the newest `limit` of each kind of finished Job. */
-function cleanupFinishedJobs(cj: CronJob, jobs: Job[], status: CronJobStatus, pass: Pass): Set<string> {
-  const deleted = new Set<string>();
+/**
+ * cleanupFinishedJobs / removeOldestJobs: keep the newest `limit` of each kind of finished Job.
+ * The Jobs deleted here stay in the list the rest of the pass sees, as upstream's sync passes the
+ * same list on: a successful Job deleted at once (successfulJobsHistoryLimit 0) still counts for
+ * lastSuccessfulTime.
+ */
+function cleanupFinishedJobs(cj: CronJob, jobs: Job[], status: CronJobStatus, pass: Pass): void {
   const prune = (finished: Job[], limit: number | null | undefined) => {
     if (limit == null || finished.length <= limit) return;
     for (const job of [...finished].sort(byJobStartTime).slice(0, finished.length - limit)) {
       pass.deleteJob(job);
       removeFromActive(status, job.metadata!.uid);
-      deleted.add(job.metadata!.uid!);
     }
   };
   prune(jobs.filter((j) => finishedCondition(j) === "Complete"), cj.spec!.successfulJobsHistoryLimit);
   prune(jobs.filter((j) => finishedCondition(j) === "Failed"), cj.spec!.failedJobsHistoryLimit);
-  return deleted;
 }
 
 /**
@@ -229,8 +231,8 @@ export function syncCronJob(cronJob: KObject, snapshot: Snapshot, now: number) {
   const pass = new Pass(cronJob);
   const status: CronJobStatus = structuredClone(cj.status ?? {});
   const jobs = snapshot.ownedBy(JOBS, cj.metadata!.uid!).map(asJob);
-  const deleted = cleanupFinishedJobs(cj, jobs, status, pass);
-  reconcileChildren(cj, jobs.filter((j) => !deleted.has(j.metadata!.uid!)), status, snapshot, pass);
+  cleanupFinishedJobs(cj, jobs, status, pass);
+  reconcileChildren(cj, jobs, status, snapshot, pass);
   const requeueAfter = startDueJob(cj, status, snapshot, now, pass);
   if (!status.active?.length) delete status.active;
   const statusWrite: Write[] = deepEqual(status, cj.status ?? {})

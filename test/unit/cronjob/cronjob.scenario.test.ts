@@ -96,6 +96,21 @@ describe("CronJob scenarios from the docs", () => {
     expect(cronJobOf(c).status?.lastSuccessfulTime).toBeUndefined();
   });
 
+  it("successfulJobsHistoryLimit 0 keeps no Job but still records lastSuccessfulTime", () => {
+    const c = batchCluster(undefined, { start: START });
+    c.apply(hello({ successfulJobsHistoryLimit: 0 }));
+    const deleted: Record<string, string> = {};
+    // The Job goes in the same pass that first sees it complete: remember its completion time.
+    const remember = (cl: SimCluster) => {
+      for (const j of cl.list(JOBS, "default")) if ((j.status as any)?.completionTime) deleted[j.metadata.name!] = (j.status as any).completionTime;
+    };
+    c.advance(2 * 60_000 + 30_000, [...invariants(), remember]);
+    expect(jobNames(c)).toEqual([]);
+    expect(Object.keys(deleted)).toEqual([jobName("2026-11-25T00:01:00Z"), jobName("2026-11-25T00:02:00Z")]);
+    expect(cronJobOf(c).status?.lastSuccessfulTime).toBe(deleted[jobName("2026-11-25T00:02:00Z")]);
+    expect(eventsFor(c, "hello").map((e) => e.message)).toContain(`Deleted job ${jobName("2026-11-25T00:02:00Z")}`);
+  });
+
   it("Forbid skips a schedule while the previous Job runs, then runs the missed one", () => {
     const c = batchCluster(undefined, { start: START });
     c.apply(hello({ concurrencyPolicy: "Forbid" }, "sleep 150"));
