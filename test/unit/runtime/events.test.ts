@@ -4,7 +4,7 @@ import { SimCluster } from "./cluster";
 
 describe("the event recorder", () => {
   const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default", uid: "u-1" } };
-  const event = (reason: string, message: string) => ({ op: "event" as const, involved: pod, type: "Normal", reason, message, component: "kubelet" });
+  const event = (reason: string, message: string) => ({ op: "event" as const, involved: pod, type: "Normal" as const, reason, message, component: "kubelet" });
 
   it("names events <object>.<creation time in ns, hex>, so listing shows them in the order they happened", () => {
     const c = new SimCluster([]);
