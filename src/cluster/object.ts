@@ -17,6 +17,7 @@ import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/se
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
 import { ClusterHistory } from "../tenancy/history";
 import { SqlOutbox } from "../store/outbox";
+import { Activity, type ActivityReport } from "./activity";
 import { adminRoutes } from "./admin";
 import { outboxEntriesFor, type OutboxEntry } from "./outbox";
 import { rawInsert } from "./bench";
@@ -45,6 +46,8 @@ export interface ClusterSummary {
   /** The armed alarm, or null when the cluster is asleep. */
   alarm: { at: string; for: string[] } | null;
   simulation: SimulationSettings;
+  /** Alarms, wakes and reconciles since this instance started (memory only). */
+  activity: ActivityReport;
 }
 
 /** upstream's generateName alphabet: no vowels (no words), no 0/1/3 (confusable). */
@@ -64,6 +67,7 @@ export class ClusterObject extends DurableObject<Env> {
   private armedAt: number | undefined;
   /** While the alarm runs steps, arming waits for its end (one setAlarm instead of one per step). */
   private inAlarm = false;
+  private readonly activity = new Activity(Date.now());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -98,7 +102,7 @@ export class ClusterObject extends DurableObject<Env> {
 
   /** Controllers are built for the cluster's simulation settings: again whenever those change. */
   private newRunner(): void {
-    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1));
+    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1), this.activity);
   }
 
   private settings(): SimulationSettings {
@@ -176,6 +180,7 @@ export class ClusterObject extends DurableObject<Env> {
 
   /** The scheduled event found a CronJob of this cluster due: look at every CronJob now. */
   async wake(): Promise<void> {
+    this.activity.woken();
     const now = Date.now();
     this.commit(() => {
       for (const cronJob of this.store.list("cronjobs.batch", undefined).items) {
@@ -195,6 +200,7 @@ export class ClusterObject extends DurableObject<Env> {
 
   /** Runs due controller work for a slice of time, letting requests in between slices. */
   async alarm(): Promise<void> {
+    this.activity.alarmed();
     this.armedAt = undefined;
     this.inAlarm = true;
     try {
@@ -236,6 +242,7 @@ export class ClusterObject extends DurableObject<Env> {
       resourceVersion: this.store.resourceVersion,
       alarm: alarm === null ? null : { at: new Date(alarm).toISOString(), for: this.store.queuedControllers() },
       simulation: this.settings(),
+      activity: this.activity.report(),
     };
   }
 

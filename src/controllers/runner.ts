@@ -22,6 +22,11 @@ const CONFLICT_RETRY_MS = 10;
 const FAILURE_BACKOFF_BASE_MS = 5;
 const FAILURE_BACKOFF_MAX_MS = 1_000_000;
 
+/** Told of every reconcile pass the runner makes (the Durable Object's activity counters). */
+export interface ReconcileCounter {
+  reconciled(controller: string): void;
+}
+
 export class Runner {
   private readonly byName: Map<string, Controller>;
   /** Consecutive refused passes per work item, for the back-off (memory only: a restart forgives). */
@@ -31,6 +36,7 @@ export class Runner {
     private readonly ctx: ApiContext,
     readonly controllers: Controller[],
     private readonly rng: Rng,
+    private readonly counter?: ReconcileCounter,
   ) {
     this.byName = new Map(controllers.map((c) => [c.name, c]));
   }
@@ -54,6 +60,7 @@ export class Runner {
     if (!item) return false;
     const controller = this.byName.get(item.controller);
     if (!controller) return true;
+    this.counter?.reconciled(controller.name);
     let retry: number | undefined;
     const id = `${item.controller}/${item.key}`;
     try {

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 
 const origin = "https://kubeflare.test";
@@ -86,5 +86,20 @@ describe("ClusterObject", () => {
     expect((await api(cluster)("/api/v1/namespaces")).status).toBe(401);
     const row = await env.DB.prepare("SELECT id FROM clusters WHERE id = ?").bind(cluster.id).first();
     expect(row).toBeNull();
+  });
+
+  it("reports the alarms it ran and the reconciles per controller in its summary", async () => {
+    const cluster = await newCluster(2);
+    const stub = env.CLUSTERS.get(env.CLUSTERS.idFromName(cluster.id));
+    // The seeded nodes queue controller work: run that alarm now unless it has already fired.
+    await runDurableObjectAlarm(stub);
+    const res = await exports.default.fetch(`${origin}/v1/clusters/${cluster.id}`, { headers: { authorization: `Bearer ${cluster.token}` } });
+    const { activity } = (await res.json()) as { activity: { since: string; alarms: number; wakes: number; reconciles: Record<string, number> } };
+    expect(activity.alarms).toBeGreaterThanOrEqual(1);
+    expect(activity.wakes).toBe(0);
+    expect(Date.parse(activity.since)).not.toBeNaN();
+    const total = Object.values(activity.reconciles).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(Object.keys(activity.reconciles)).not.toContain("horizontal-pod-autoscaler");
   });
 });

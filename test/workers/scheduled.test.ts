@@ -43,4 +43,22 @@ describe("the scheduled event", () => {
     expect(woken).toContain(withCron.id);
     expect(woken).not.toContain(idle.id);
   });
+
+  it("counts a wake in the woken cluster's summary, and reading the summary is no wake", async () => {
+    const withCron = await newCluster();
+    const idle = await newCluster();
+    const summary = async (c: { id: string; token: string }) =>
+      (await (await exports.default.fetch(`${origin}/v1/clusters/${c.id}`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as { activity: { wakes: number } };
+    await exports.default.fetch(`${origin}/clusters/${withCron.id}/apis/batch/v1/namespaces/default/cronjobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${withCron.token}`, "content-type": "application/json" },
+      body: cronJob("tick", "* * * * *"),
+    });
+    const { next_run } = await scheduleRow(withCron.id);
+    expect((await summary(withCron)).activity.wakes).toBe(0);
+    await wakeDueClusters(env, next_run);
+    expect((await summary(withCron)).activity.wakes).toBe(1);
+    expect((await summary(idle)).activity.wakes).toBe(0);
+    expect((await summary(idle)).activity.wakes).toBe(0);
+  });
 });

@@ -23,6 +23,7 @@ import {
   convertDesiredReplicasWithBehaviorRate, convertDesiredReplicasWithRules, effectiveRules, longestPolicyPeriod, stabilizeRecommendation, stabilizeRecommendationWithBehaviors,
 } from "./normalize";
 import type { CalculatorConfig } from "./replicas";
+import { HpaSelectors, hpasControllingPods, scaleSelector, targetSelector } from "./selectors";
 import { type ExternalMetricSource, selectPods } from "./source";
 import { HPAS, HPA_COMPONENT, type Spec, Sync } from "./status";
 import { getScale, scaleWrite } from "./target";
@@ -64,6 +65,22 @@ export function hpaTimings(settings: SimulationSettings): HpaTimings {
   };
 }
 
+/**
+ * How long until an HPA that synced at `now` syncs again: to the next multiple of the sync period
+ * (since the epoch) at least half a period away. Upstream requeues each HPA one period after its own
+ * sync, so N HPAs come due at N different instants; here that is N alarms per period (each one a
+ * billed Durable Object wake-up). On the shared grid every HPA of a cluster comes due at the same
+ * instant and one alarm evaluates them all, while each still syncs once a period. Only the first
+ * sync (a period after creation, as upstream) and a sync the HPA's own change triggers are off-grid;
+ * the one after them comes between half and one and a half periods later.
+ *
+ *   period 15 s: synced at 30.2 s → next at 45 s (in 14.8 s); at 37 s → 45 s (8 s); at 38 s → 60 s (22 s);
+ *   at 45 s → 60 s (15 s)
+ */
+export function resyncDelay(now: number, period: number): number {
+  return Math.ceil((now + period / 2) / period) * period - now;
+}
+
 interface Rescale {
   hpa: KObject;
   replicas: number;
@@ -78,10 +95,12 @@ export interface HpaControllerOptions {
 export function createHpaController(settings: SimulationSettings = DEFAULT_SETTINGS, opts: HpaControllerOptions = {}): Controller {
   // Which HPA asked for a scale update and why, for the FailedRescale event should it be refused.
   const rescales = new WeakMap<Write, Rescale>();
+  // Every HPA's target selector as its last pass saw it, for the ambiguity check (see selectors.ts).
+  const selectors = new HpaSelectors();
   return {
     name: HPA_COMPONENT,
     keysFor,
-    reconcile: (key, snapshot, now) => reconcileAutoscaler(key, snapshot, now, settings, opts, rescales),
+    reconcile: (key, snapshot, now) => reconcileAutoscaler(key, snapshot, now, settings, opts, rescales, selectors),
     writeFailed(_key, write, message) {
       const rescale = rescales.get(write);
       if (!rescale) return [];
@@ -115,7 +134,7 @@ export function keysFor(change: ObjectChange): string[] {
  * validateAndParseSelector: a selector is required, must parse, and its pods must belong to this HPA
  * alone; otherwise an event, ScalingActive False, and the error FailedComputeMetricsReplicas repeats.
  */
-function validateSelector(sync: Sync, snapshot: Snapshot, namespace: string, selector: string): { selector: LabelSelector } | { error: string } {
+function validateSelector(sync: Sync, snapshot: Snapshot, namespace: string, selector: string, selectors?: HpaSelectors): { selector: LabelSelector } | { error: string } {
   if (selector === "") {
     sync.event("Warning", "SelectorRequired", "selector is required");
     sync.condition("ScalingActive", "False", "InvalidSelector", "the HPA target's scale is missing a selector");
@@ -131,17 +150,7 @@ function validateSelector(sync: Sync, snapshot: Snapshot, namespace: string, sel
     return { error: message };
   }
   const pods = snapshot.list("pods", namespace).filter((p) => matchesLabels(parsed, p.metadata.labels));
-  const controlling = snapshot.list(HPAS, namespace).filter((other) => {
-    if (other.metadata.uid === sync.hpa.metadata.uid) return true;
-    const got = getScale(snapshot, namespace, (other.spec as Spec).scaleTargetRef);
-    if (!("scale" in got) || got.scale.selector === "") return false;
-    try {
-      const theirs = parseLabelSelector(got.scale.selector);
-      return pods.some((p) => matchesLabels(theirs, p.metadata.labels));
-    } catch {
-      return false;
-    }
-  });
+  const controlling = selectors ? selectors.controlling(snapshot, sync.hpa, pods) : hpasControllingPods(snapshot, sync.hpa, pods);
   if (controlling.length > 1) {
     const message = `pods by selector ${selector} are controlled by multiple HPAs: [${controlling.map(keyOf).sort().join(" ")}]`;
     sync.event("Warning", "AmbiguousSelector", message);
@@ -152,24 +161,32 @@ function validateSelector(sync: Sync, snapshot: Snapshot, namespace: string, sel
 }
 
 export function reconcileAutoscaler(
-  key: string, snapshot: Snapshot, now: number, settings: SimulationSettings, opts: HpaControllerOptions = {}, rescales?: WeakMap<Write, Rescale>,
+  key: string, snapshot: Snapshot, now: number, settings: SimulationSettings, opts: HpaControllerOptions = {}, rescales?: WeakMap<Write, Rescale>, selectors?: HpaSelectors,
 ): ReconcileResult {
   const { namespace, name } = splitKey(key);
   const hpa = snapshot.get(HPAS, namespace, name);
-  if (!hpa) return done();
+  if (!hpa) {
+    selectors?.forget(namespace, name);
+    return done();
+  }
   const t = hpaTimings(settings);
   // Upstream queues a new HPA one resync period out: the first evaluation comes a period after creation.
   const created = Date.parse(hpa.metadata.creationTimestamp ?? "");
   const evaluated = !!(hpa.status as HorizontalPodAutoscalerStatus | undefined)?.conditions?.length || !!hpa.metadata.annotations?.[SCALE_EVENTS_ANNOTATION];
-  if (!evaluated && now < created + t.sync) return done([], created + t.sync - now);
+  if (!evaluated && now < created + t.sync) {
+    // Known to the other HPAs' ambiguity checks from the start, as upstream's enqueueHPA registers it.
+    selectors?.put(hpa, targetSelector(snapshot, hpa));
+    return done([], created + t.sync - now);
+  }
   const spec = (hpa.spec ?? {}) as Spec;
   const sync = new Sync(hpa, now);
 
   const got = getScale(snapshot, namespace, spec.scaleTargetRef ?? { kind: "", name: "" });
+  selectors?.put(hpa, "scale" in got ? scaleSelector(got.scale.selector) : undefined);
   if ("error" in got) {
     sync.event("Warning", "FailedGetScale", got.error);
     sync.condition("AbleToScale", "False", "FailedGetScale", `the HPA controller was unable to get the target's current scale: ${got.error}`);
-    return sync.finish(t.sync);
+    return sync.finish(resyncDelay(now, t.sync));
   }
   const scale = got.scale;
   sync.condition("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale");
@@ -194,11 +211,11 @@ export function reconcileAutoscaler(
     rescaleReason = "Current number of replicas below Spec.MinReplicas";
     desiredReplicas = minReplicas;
   } else {
-    const valid = validateSelector(sync, snapshot, namespace, scale.selector);
+    const valid = validateSelector(sync, snapshot, namespace, scale.selector, selectors);
     if ("error" in valid) {
       sync.setStatus(currentReplicas, sync.status.desiredReplicas ?? 0, undefined, false);
       sync.event("Warning", "FailedComputeMetricsReplicas", valid.error);
-      return sync.finish(t.sync);
+      return sync.finish(resyncDelay(now, t.sync));
     }
     const selector = valid.selector;
     const cfg: CalculatorConfig = { tolerance: TOLERANCE, cpuInitializationPeriod: t.cpuInitializationPeriod, delayOfInitialReadinessStatus: t.delayOfInitialReadinessStatus, now };
@@ -218,7 +235,7 @@ export function reconcileAutoscaler(
       sync.condition("ScalingActive", "False", f.reason, `the HPA was unable to compute the replica count: ${f.inner}`);
       sync.setStatus(currentReplicas, sync.status.desiredReplicas ?? 0, metricStatuses, false);
       sync.event("Warning", "FailedComputeMetricsReplicas", `invalid metrics (${f.count} invalid out of ${(spec.metrics ?? []).length}), first error is: ${f.outer}`);
-      return sync.finish(t.sync);
+      return sync.finish(resyncDelay(now, t.sync));
     }
     sync.condition("ScalingActive", "True", "ValidMetricFound", `the HPA was able to successfully calculate a replica count from ${result.metric}`);
 
@@ -246,7 +263,7 @@ export function reconcileAutoscaler(
     desiredReplicas = currentReplicas;
   }
   sync.setStatus(currentReplicas, desiredReplicas, metricStatuses, rescale);
-  return sync.finish(t.sync);
+  return sync.finish(resyncDelay(now, t.sync));
 }
 
 /** normalizeDesiredReplicas (no behavior): 5-minute max-stabilization down, legacy limits up. */

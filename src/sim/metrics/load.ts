@@ -152,11 +152,19 @@ export class LoadModel {
     return pods;
   }
 
-  /** Services whose ready endpoints include this pod. */
+  /**
+   * Services whose ready endpoints include this pod. A serving pod is a ready endpoint of every
+   * Service whose selector picks it, so only selector-less Services need their endpoints worked out
+   * (doing it for every Service read each one and filtered every pod: O(Services × pods) per pod).
+   */
   servicesOf(pod: KObject): KObject[] {
     const namespace = pod.metadata.namespace ?? "default";
     if (!serving(pod)) return [];
-    return this.services(namespace).filter((svc) => this.readyEndpoints(namespace, svc.metadata.name!).some((p) => p.metadata.uid === pod.metadata.uid));
+    return this.services(namespace).filter((svc) => {
+      const selector = (svc.spec as Service["spec"] | undefined)?.selector;
+      if (selector && Object.keys(selector).length > 0) return selects(selector, pod);
+      return this.readyEndpoints(namespace, svc.metadata.name!).some((p) => p.metadata.uid === pod.metadata.uid);
+    });
   }
 
   /**

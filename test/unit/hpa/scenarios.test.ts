@@ -7,13 +7,13 @@ import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import type { Pod } from "kubernetes-types/core/v1";
 import { describe, expect, it } from "vitest";
-import { HPA_COMPONENT } from "../../../src/controllers/hpa";
+import { HPA_COMPONENT, resyncDelay } from "../../../src/controllers/hpa";
 import { storeSnapshot } from "../../../src/controllers/snapshot";
 import { type Controller, done, keyOf, splitKey, type Write } from "../../../src/controllers/types";
 import { listPodMetrics } from "../../../src/sim/metrics";
 import type { SimCluster } from "../runtime/cluster";
 import { hpa, loadGenerator, phpApache, service } from "./fixtures";
-import { SECOND, SETTINGS, condition, getHpa, hpaCluster, hpaEvents, replicasOf, run, runUntil, targets } from "./harness";
+import { SECOND, SETTINGS, T, condition, getHpa, hpaCluster, hpaEvents, replicasOf, run, runUntil, targets } from "./harness";
 
 const CPU_REASON = "cpu resource utilization (percentage of request) above target";
 
@@ -272,6 +272,24 @@ describe("errors and limits", () => {
     run(c, 20);
     expect(condition(c, "a", "ScalingActive")).toMatchObject({ status: "False", reason: "AmbiguousSelector", message: "pods by selector run=php-apache are controlled by multiple HPAs: [default/a default/b]" });
   });
+
+  it("an HPA added later over the same pods makes the first ambiguous; deleting it makes the first valid again", () => {
+    const c = hpaCluster();
+    c.apply(phpApache());
+    c.apply(phpApache({ name: "other" }));
+    run(c, 10);
+    c.apply(hpa("a", { target: { name: "php-apache" } }));
+    c.apply(hpa("other"));
+    run(c, 40);
+    expect(condition(c, "a", "ScalingActive")).toMatchObject({ status: "True", reason: "ValidMetricFound" });
+    c.apply(hpa("b", { target: { name: "php-apache" } }));
+    run(c, 20);
+    expect(condition(c, "a", "ScalingActive")).toMatchObject({ status: "False", reason: "AmbiguousSelector", message: "pods by selector run=php-apache are controlled by multiple HPAs: [default/a default/b]" });
+    expect(condition(c, "other", "ScalingActive")).toMatchObject({ status: "True", reason: "ValidMetricFound" });
+    c.delete("HorizontalPodAutoscaler", "b");
+    run(c, 20);
+    expect(condition(c, "a", "ScalingActive")).toMatchObject({ status: "True", reason: "ValidMetricFound" });
+  });
 });
 
 describe("cost", () => {
@@ -299,6 +317,67 @@ describe("cost", () => {
     expect(c.list("events", "default")).toHaveLength(events);
     // Ten syncs, one step each.
     expect(c.steps - steps).toBe(10);
+  });
+
+  it("HPAs created at different times sync at the same instants after their first sync, once a period", () => {
+    // One instant per period for every HPA of the cluster: one alarm, not one per HPA (issue 6's bench).
+    const c = hpaCluster();
+    for (const name of ["a", "b", "c"]) c.apply(phpApache({ name }));
+    run(c, 10);
+    const controller = c.runner.controllers.find((x) => x.name === HPA_COMPONENT)!;
+    const reconcile = controller.reconcile.bind(controller);
+    const syncs = new Map<string, number[]>();
+    controller.reconcile = (key, snapshot, now, rng) => {
+      syncs.set(key, [...(syncs.get(key) ?? []), now]);
+      return reconcile(key, snapshot, now, rng);
+    };
+    for (const name of ["a", "b", "c"]) {
+      c.apply(hpa(name));
+      run(c, 4);
+    }
+    run(c, 60);
+    const [a, b, cc] = ["a", "b", "c"].map((name) => syncs.get(`default/${name}`)!.slice(-3));
+    expect(b).toEqual(a);
+    expect(cc).toEqual(a);
+    expect(a[1] - a[0]).toBe(T.sync);
+    expect(a[2] - a[1]).toBe(T.sync);
+  });
+
+  it.each([
+    ["just after a grid point", 30_200, 14_800],
+    ["before the middle of a period", 37_000, 8_000],
+    ["past the middle of a period", 38_000, 22_000],
+    ["on a grid point", 45_000, 15_000],
+  ])("resyncDelay, period 15 s, synced %s (%i ms): next in %i ms", (_, now, delay) => {
+    expect(resyncDelay(now, 15_000)).toBe(delay);
+  });
+
+  it("a sync reads the same objects however many HPAs share the namespace (the ambiguity check reads no other HPA)", () => {
+    // It once read every HPA and its target's Scale on every sync: O(HPAs²) reads per sync period,
+    // which left 100 HPAs five times behind their period in the benchmark.
+    const readsForOneSync = (hpas: number) => {
+      const c = hpaCluster();
+      for (let i = 0; i < hpas; i++) {
+        c.apply(phpApache({ name: `app-${i}` }));
+        c.apply(hpa(`app-${i}`));
+      }
+      run(c, 40);
+      const controller = c.runner.controllers.find((x) => x.name === HPA_COMPONENT)!;
+      const store = storeSnapshot(c.store);
+      let reads = 0;
+      const counted = {
+        ...store,
+        get: (...args: Parameters<typeof store.get>) => (reads++, store.get(...args)),
+        list: (resource: string, namespace?: string) => {
+          const items = store.list(resource, namespace);
+          if (resource !== "pods") reads += items.length;
+          return items;
+        },
+      };
+      expect(controller.reconcile("default/app-0", counted, c.now, () => 0.5).writes).toEqual([]);
+      return reads;
+    };
+    expect(readsForOneSync(30)).toBe(readsForOneSync(2));
   });
 });
 

@@ -7,7 +7,7 @@ import { create, patch, remove, type ApiContext, type Target } from "../../../sr
 import { RESOURCE_TYPES } from "../../../src/api/resources";
 import type { KObject } from "../../../src/api/types";
 import { seedCluster } from "../../../src/cluster/seed";
-import { Runner } from "../../../src/controllers/runner";
+import { Runner, type ReconcileCounter } from "../../../src/controllers/runner";
 import type { Controller } from "../../../src/controllers/types";
 import { MemoryStore } from "../../../src/store/memory";
 
@@ -21,7 +21,7 @@ export class SimCluster {
   private uids = 0;
   steps = 0;
 
-  constructor(controllers: Controller[], opts: { nodes?: number; seed?: number } = {}) {
+  constructor(controllers: Controller[], opts: { nodes?: number; seed?: number; counter?: ReconcileCounter } = {}) {
     let seed = opts.seed ?? 1;
     const rng = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     this.ctx = {
@@ -30,7 +30,7 @@ export class SimCluster {
       uid: () => `00000000-0000-4000-8000-${String(++this.uids).padStart(12, "0")}`,
       nameSuffix: () => Array.from({ length: 5 }, () => "bcdfghjklmnpqrstvwxz2456789"[Math.floor(rng() * 27)]).join(""),
     };
-    this.runner = new Runner(this.ctx, controllers, rng);
+    this.runner = new Runner(this.ctx, controllers, rng, opts.counter);
     this.write(() => seedCluster(this.ctx, opts.nodes ?? 3));
   }
 
