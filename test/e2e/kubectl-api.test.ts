@@ -141,7 +141,7 @@ describe.each(installedKubectlVersions())("kubectl %s", (version) => {
 
     it("pages with --chunk-size", async () => {
       const out = await ok(cluster, ["get", "configmaps", "-A", "--chunk-size=2", "-o", "name"]);
-      expect(out.trim().split("\n").length).toBe(6); // kube-root-ca.crt in 5 namespaces + settings
+      expect(out.trim().split("\n").length).toBe(7); // kube-root-ca.crt in 5 namespaces + settings + coredns
     });
   });
 

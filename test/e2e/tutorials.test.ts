@@ -94,3 +94,21 @@ describe("Assign Memory and CPU Resources", () => {
     expect(pending).toMatch(/0\/3 nodes are available: 3 Insufficient cpu\./);
   });
 });
+
+describe("Debugging DNS Resolution", () => {
+  it("runs CoreDNS behind the kube-dns Service at 10.96.0.10, the nameserver pods are given", async () => {
+    const pods = await until("two coredns pods Running", async () => {
+      const out = await ok(cluster, ["get", "pods", "--namespace=kube-system", "-l", "k8s-app=kube-dns"]);
+      return (out.match(/^coredns-\S+\s+1\/1\s+Running\s+/gm) ?? []).length === 2 ? out : undefined;
+    });
+    expect(pods).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
+    expect(await ok(cluster, ["get", "svc", "--namespace=kube-system"])).toMatch(/^kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP\s+/m);
+    const endpoints = await ok(cluster, ["get", "endpoints", "kube-dns", "--namespace=kube-system"]);
+    // Per port, every address: dns (UDP) on both, then dns-tcp on the first, and three more.
+    expect(endpoints).toMatch(/^kube-dns\s+(10\.244\.\d+\.\d+):53,10\.244\.\d+\.\d+:53,\1:53 \+ 3 more\.\.\.\s+/m);
+    expect(await ok(cluster, ["get", "configmap", "coredns", "-n", "kube-system", "-o", "jsonpath={.data.Corefile}"])).toContain("kubernetes cluster.local in-addr.arpa ip6.arpa");
+    // A user's Service never takes the DNS address.
+    await ok(cluster, ["create", "service", "clusterip", "my-svc", "--tcp=80:80"]);
+    expect((await json(["get", "svc", "my-svc"])).spec.clusterIP).not.toBe("10.96.0.10");
+  });
+});
