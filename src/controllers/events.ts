@@ -2,7 +2,9 @@
  * The event recorder: core/v1 Events about objects, aggregated as upstream's EventCorrelator does:
  * the same source, object, type, reason and message again bumps `count` and `lastTimestamp` of one
  * Event instead of writing a new one. Names are upstream's `<object>.<creation time in ns, hex>`, so
- * `kubectl get events` and `kubectl describe` list them in the order they happened.
+ * `kubectl get events` and `kubectl describe` list them in the order they happened. Events live an
+ * hour after their last occurrence (the apiserver's --event-ttl); expired ones are swept when a new
+ * event is recorded, at most once a minute, so a quiet cluster needs no timer for them.
  */
 import { create, rfc3339, type ApiContext, type Target } from "../api/rest";
 import { RESOURCE_TYPES } from "../api/resources";
@@ -16,12 +18,28 @@ const EVENTS = RESOURCE_TYPES.find((t) => t.plural === "events" && t.group === "
 
 /** Aggregation keys remembered per cluster, as upstream's correlator keeps an LRU of 4096 in memory. */
 const CORRELATOR_SIZE = 4096;
-const correlators = new WeakMap<Store, Map<string, string>>();
+export const EVENT_TTL_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 60_000;
 
-function correlator(store: Store): Map<string, string> {
-  let cache = correlators.get(store);
-  if (!cache) correlators.set(store, (cache = new Map()));
-  return cache;
+interface RecorderState {
+  /** Aggregation key → event name. */
+  names: Map<string, string>;
+  lastSweep: number;
+}
+const recorders = new WeakMap<Store, RecorderState>();
+
+function recorder(store: Store): RecorderState {
+  let state = recorders.get(store);
+  if (!state) recorders.set(store, (state = { names: new Map(), lastSweep: -Infinity }));
+  return state;
+}
+
+/** Deletes events whose last occurrence is more than EVENT_TTL_MS before `now`. */
+function sweepExpired(ctx: ApiContext, now: number): void {
+  for (const event of ctx.store.list("events", undefined).items) {
+    const last = Date.parse(String(event.lastTimestamp ?? event.firstTimestamp ?? ""));
+    if (now - last > EVENT_TTL_MS) ctx.store.remove("events", event);
+  }
 }
 
 /** `<object>.<ns since the epoch, hex>`, made unique within the millisecond the clock gives. */
@@ -38,7 +56,8 @@ export function recordEvent(ctx: ApiContext, e: EventWrite): void {
   const namespace = involved.metadata.namespace || "default";
   const key = [namespace, e.component, involved.metadata.uid, e.type, e.reason, e.message, e.fieldPath ?? ""].join("\u0000");
   const now = rfc3339(ctx.now());
-  const cache = correlator(ctx.store);
+  const state = recorder(ctx.store);
+  const cache = state.names;
   const known = cache.get(key);
   const existing = known === undefined ? undefined : ctx.store.get("events", namespace, known);
   // The name is checked against the key's facts: a rolled-back transaction may have freed it for another.
@@ -48,6 +67,11 @@ export function recordEvent(ctx: ApiContext, e: EventWrite): void {
     cache.delete(key);
     cache.set(key, known!);
     return;
+  }
+  const at = ctx.now().getTime();
+  if (at - state.lastSweep >= SWEEP_EVERY_MS) {
+    state.lastSweep = at;
+    sweepExpired(ctx, at);
   }
   const name = eventName(ctx, involved.metadata.name ?? "", namespace);
   if (cache.size >= CORRELATOR_SIZE) cache.delete(cache.keys().next().value!);

@@ -29,4 +29,14 @@ describe("the event recorder", () => {
     const [only] = c.store.list("events", "default").items;
     expect(only).toMatchObject({ reason: "BackOff", count: 3, firstTimestamp: "2026-11-25T00:00:00Z", lastTimestamp: "2026-11-25T00:00:02Z" });
   });
+
+  it("forgets events an hour after their last occurrence, when a later event is recorded", () => {
+    const c = new SimCluster([]);
+    c.write(() => recordEvent(c.ctx, event("Pulled", "old news")));
+    c.now += 30 * 60_000;
+    c.write(() => recordEvent(c.ctx, event("Started", "recent")));
+    c.now += 31 * 60_000;
+    c.write(() => recordEvent(c.ctx, event("Killing", "now")));
+    expect(c.store.list("events", "default").items.map((e) => e.reason)).toEqual(["Started", "Killing"]);
+  });
 });
