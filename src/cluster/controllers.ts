@@ -10,6 +10,7 @@ import { createStatefulSetController } from "../controllers/statefulset";
 import { createPodGarbageCollector } from "../controllers/podGC";
 import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
+import { createServiceLoadBalancerController } from "../controllers/serviceLoadBalancer";
 import type { Controller } from "../controllers/types";
 import { createVolumeController } from "../controllers/volumes";
 import { createKubelet } from "../sim/kubelet";
@@ -25,6 +26,7 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createNodeLifecycle(settings),
     createEndpointsController(),
     createEndpointSliceController(),
+    createServiceLoadBalancerController(),
     createVolumeController(settings),
     createReplicaSetController(settings),
     createReplicationControllerController(settings),

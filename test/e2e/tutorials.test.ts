@@ -112,3 +112,26 @@ describe("Debugging DNS Resolution", () => {
     expect((await json(["get", "svc", "my-svc"])).spec.clusterIP).not.toBe("10.96.0.10");
   });
 });
+
+describe("Exposing an External IP Address to Access an Application in a Cluster", () => {
+  it("gives a LoadBalancer Service an external IP and takes it away with the type", async () => {
+    await ok(cluster, ["create", "deployment", "hello-world", "--replicas=5", "--image=gcr.io/google-samples/hello-app:2.0", "--port=8080"]);
+    expect(await ok(cluster, ["expose", "deployment", "hello-world", "--type=LoadBalancer", "--name=my-service"])).toContain("service/my-service exposed");
+    const line = await until("an EXTERNAL-IP", async () => {
+      const out = await ok(cluster, ["get", "services", "my-service"]);
+      return /^my-service\s+LoadBalancer\s+10\.96\.\d+\.\d+\s+172\.18\.255\.\d+\s+8080:3\d{4}\/TCP\s+/m.test(out) ? out : undefined;
+    });
+    const ip = /172\.18\.255\.\d+/.exec(line)![0];
+    await ok(cluster, ["rollout", "status", "deployment/hello-world", "--timeout=60s"]);
+    const described = await ok(cluster, ["describe", "services", "my-service"]);
+    expect(described).toMatch(new RegExp(`^LoadBalancer Ingress:\\s+${ip.replace(/\./g, "\\.")}`, "m"));
+    expect(described).toMatch(/Normal\s+EnsuringLoadBalancer\s+\S+\s+service-controller\s+Ensuring load balancer/);
+    expect(described).toMatch(/Normal\s+EnsuredLoadBalancer\s+\S+\s+service-controller\s+Ensured load balancer/);
+    expect((await json(["get", "svc", "my-service"])).metadata.finalizers).toEqual(["service.kubernetes.io/load-balancer-cleanup"]);
+
+    await ok(cluster, ["patch", "svc", "my-service", "-p", '{"spec":{"type":"NodePort"}}']);
+    await until("no EXTERNAL-IP", async () => /^my-service\s+NodePort\s+\S+\s+<none>\s+/m.test(await ok(cluster, ["get", "services", "my-service"])));
+    await ok(cluster, ["delete", "services", "my-service"], { timeoutMs: 30_000 });
+    await ok(cluster, ["delete", "deployment", "hello-world"]);
+  });
+});

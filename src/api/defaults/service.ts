@@ -61,11 +61,13 @@ const needsNodePorts = (s: ServiceSpec) => s.type === "NodePort" || (s.type === 
 /**
  * The registry's patchAllocatedValues: an update that leaves out the allocated cluster IPs, node
  * ports or health-check port keeps the old ones (as `kubectl replace` of a Service relies on). The
- * caller runs this on update before defaulting and validation.
+ * caller runs this on update before defaulting and validation. First, as the strategy's
+ * dropTypeDependentFields, a type change drops what only the old type used.
  */
 export function preserveAllocatedServiceValues(next: KObject, old: KObject): void {
   const s = ((next as Service).spec ??= {});
   const o = (old as Service).spec ?? {};
+  dropTypeDependentFields(s, o);
   if (s.type !== "ExternalName" && o.type !== "ExternalName") {
     if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
     if (!s.clusterIPs?.length && o.clusterIPs?.length) s.clusterIPs = [...o.clusterIPs];
@@ -93,4 +95,36 @@ export function defaultEndpointSlice(slice: EndpointSlice): void {
     port.name ??= "";
     port.protocol ??= "TCP";
   }
+}
+
+const isNodePortType = (s: ServiceSpec) => s.type === "NodePort" || s.type === "LoadBalancer";
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * A field the old type needed and the new one does not is wiped, but only when the update left it as
+ * it was (a value the user changed on purpose still meets validation):
+ *
+ *   LoadBalancer → NodePort: allocateLoadBalancerNodePorts and loadBalancerClass go, node ports stay
+ *   NodePort → ClusterIP: the node ports and externalTrafficPolicy go
+ *   ClusterIP → ExternalName: clusterIP(s), ipFamilies and ipFamilyPolicy go
+ */
+function dropTypeDependentFields(s: ServiceSpec, o: ServiceSpec): void {
+  if (o.type !== "ExternalName" && s.type === "ExternalName") {
+    if (sameJson(s.clusterIP, o.clusterIP) && sameJson(s.clusterIPs, o.clusterIPs)) {
+      delete s.clusterIP;
+      delete s.clusterIPs;
+    }
+    if (sameJson(s.ipFamilies, o.ipFamilies)) delete s.ipFamilies;
+    if (sameJson(s.ipFamilyPolicy, o.ipFamilyPolicy)) delete s.ipFamilyPolicy;
+  }
+  if (isNodePortType(o) && !isNodePortType(s) && sameJson(s.ports?.map((p) => p.nodePort), o.ports?.map((p) => p.nodePort))) {
+    for (const port of s.ports ?? []) delete port.nodePort;
+  }
+  const needsHealthCheck = (spec: ServiceSpec) => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
+  if (needsHealthCheck(o) && !needsHealthCheck(s) && s.healthCheckNodePort === o.healthCheckNodePort) delete s.healthCheckNodePort;
+  if (o.type === "LoadBalancer" && s.type !== "LoadBalancer") {
+    if (s.allocateLoadBalancerNodePorts != null && s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) delete s.allocateLoadBalancerNodePorts;
+    if (s.loadBalancerClass != null && s.loadBalancerClass === o.loadBalancerClass) delete s.loadBalancerClass;
+  }
+  if (externallyAccessible(o) && !externallyAccessible(s) && s.externalTrafficPolicy === o.externalTrafficPolicy) delete s.externalTrafficPolicy;
 }
