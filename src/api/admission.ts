@@ -1,10 +1,16 @@
 /**
- * What upstream's admission and allocators do to a new object before it is stored: Services get a
- * ClusterIP from the service CIDR and NodePorts from 30000–32767, as the apiserver's allocators do.
+ * What upstream's admission and allocators do to a new object before it is stored. Mutating
+ * admission (before validation): Priority for pods. Validating admission and allocators (after):
+ * the PriorityClass default check;
+ * Services get a ClusterIP from the service CIDR and NodePorts from 30000–32767.
  */
-import { invalid } from "./errors";
+import type { Pod } from "kubernetes-types/core/v1";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1";
+import { ApiError, invalid, qualifiedResource } from "./errors";
 import { registerNode } from "../sim/nodes";
+import { resolvePodPriority, secondGlobalDefault } from "./policy/priority";
 import { rfc3339, type ApiContext, type Target } from "./rest";
+import { qosClass } from "./strategy";
 import type { KObject } from "./types";
 
 /** 10.96.0.0/12, like kubeadm's default; .1 is the `kubernetes` Service. */
@@ -17,7 +23,48 @@ export function ipv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
 
+/**
+ * The name admission errors give: a generateName request's prefix, since the name is generated
+ * after admission upstream (controllers' pods carry their generateName and a name made from it).
+ */
+export function requestedName(obj: KObject): string {
+  const { name = "", generateName } = obj.metadata;
+  return generateName && name.startsWith(generateName) && name.length === generateName.length + 5 ? generateName : name;
+}
+
+/** admission.NewForbidden: `pods "web-" is forbidden: <reason>`. */
+function admissionForbidden(target: Target, obj: KObject, reason: string): ApiError {
+  const name = requestedName(obj);
+  return new ApiError(403, "Forbidden", `${qualifiedResource(target.type.plural, target.type.group)} "${name}" is forbidden: ${reason}`, {
+    name, group: target.type.group, kind: target.type.plural,
+  });
+}
+
+const isCorePod = (target: Target) => target.type.group === "" && target.type.kind === "Pod";
+
+/** Mutating admission on create, before validation: Priority. */
+export function admitMutating(ctx: ApiContext, target: Target, obj: KObject): void {
+  if (!isCorePod(target)) return;
+  const pod = obj as unknown as Pod;
+  const classes = ctx.store.list(PRIORITY_CLASSES, "").items as unknown as PriorityClass[];
+  const refusal = resolvePodPriority(pod, classes);
+  if (refusal) throw admissionForbidden(target, obj, refusal);
+  // PrepareForCreate computes the QoS class after admission (LimitRanger may set resources).
+  if (obj.status) (obj.status as { qosClass?: string }).qosClass = qosClass(obj);
+}
+
+const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+
+/** Validating admission on create, after validation: Priority (classes). */
+function admitValidating(ctx: ApiContext, target: Target, obj: KObject): void {
+  if (target.type.group === "scheduling.k8s.io" && target.type.kind === "PriorityClass") {
+    const refusal = secondGlobalDefault(obj as unknown as PriorityClass, ctx.store.list(PRIORITY_CLASSES, "").items as unknown as PriorityClass[]);
+    if (refusal) throw admissionForbidden(target, obj, refusal);
+  }
+}
+
 export function admitCreate(ctx: ApiContext, target: Target, obj: KObject): void {
+  admitValidating(ctx, target, obj);
   if (target.type.kind === "Service") allocateService(ctx, obj);
   if (target.type.kind === "Node" && !(obj.status as { nodeInfo?: unknown } | undefined)?.nodeInfo) {
     registerNode(obj, nextNodeIndex(ctx), rfc3339(ctx.now()));

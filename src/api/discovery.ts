@@ -21,6 +21,9 @@ export function versionInfo() {
 
 const WRITE_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 const READ_VERBS = ["get", "list"];
+const CREATE_VERBS = ["create"];
+
+const verbsOf = (type: ResourceType) => (type.createOnly ? CREATE_VERBS : type.readOnly ? READ_VERBS : WRITE_VERBS);
 
 /** What each subresource is, as the real apiserver lists it. */
 function subresourceEntry(type: ResourceType, sub: Subresource) {
@@ -76,7 +79,7 @@ export function apiResourceList(group: string, version: string) {
       singularName: type.singular,
       namespaced: type.namespaced,
       kind: type.kind,
-      verbs: type.readOnly ? READ_VERBS : WRITE_VERBS,
+      verbs: verbsOf(type),
       ...(type.shortNames ? { shortNames: type.shortNames } : {}),
       ...(type.categories ? { categories: type.categories } : {}),
     });
@@ -104,7 +107,7 @@ function resourceDiscovery(type: ResourceType) {
     responseKind: { group: type.group, version: type.versions[0], kind: type.kind },
     scope: type.namespaced ? "Namespaced" : "Cluster",
     singularResource: type.singular,
-    verbs: type.readOnly ? READ_VERBS : WRITE_VERBS,
+    verbs: verbsOf(type),
     ...(type.shortNames ? { shortNames: type.shortNames } : {}),
     ...(type.categories ? { categories: type.categories } : {}),
     ...(type.subresources?.length

@@ -165,6 +165,11 @@ function resourcePaths(group: string, version: string, types: ResourceType[]): R
     const collection = `${prefix}${type.namespaced ? "/namespaces/{namespace}" : ""}/${type.plural}`;
     const scopeParams = type.namespaced ? [NAMESPACE_PARAM] : [];
     const op = (action: Action, verb: string) => operation(action, `${verb}${gvName}${scope}${type.kind}`, gvk, type);
+    if (type.createOnly) {
+      // Reviews are a POST on the collection and nothing else (createAuthorizationV1SelfSubjectAccessReview).
+      paths[collection] = { ...(scopeParams.length ? { parameters: scopeParams } : {}), post: op("post", "create") };
+      continue;
+    }
 
     if (type.namespaced) {
       paths[`${prefix}/${type.plural}`] = {

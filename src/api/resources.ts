@@ -21,6 +21,8 @@ export interface ResourceType {
   readOnly?: boolean;
   /** Storage is shared with another resource type (events.k8s.io Events are core Events). */
   storedAs?: string;
+  /** Reviews (SelfSubjectAccessReview...): only `create`, answered at once and never stored. */
+  createOnly?: boolean;
 }
 
 const ALL = ["all"];
@@ -37,19 +39,33 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: "", versions: ["v1"], kind: "ServiceAccount", plural: "serviceaccounts", singular: "serviceaccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] },
   { group: "", versions: ["v1"], kind: "PersistentVolume", plural: "persistentvolumes", singular: "persistentvolume", namespaced: false, shortNames: ["pv"], subresources: ["status"] },
   { group: "", versions: ["v1"], kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", singular: "persistentvolumeclaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"] },
+  { group: "", versions: ["v1"], kind: "ResourceQuota", plural: "resourcequotas", singular: "resourcequota", namespaced: true, shortNames: ["quota"], subresources: ["status"] },
+  { group: "", versions: ["v1"], kind: "LimitRange", plural: "limitranges", singular: "limitrange", namespaced: true, shortNames: ["limits"] },
+  { group: "", versions: ["v1"], kind: "PodTemplate", plural: "podtemplates", singular: "podtemplate", namespaced: true },
   { group: "", versions: ["v1"], kind: "ReplicationController", plural: "replicationcontrollers", singular: "replicationcontroller", namespaced: true, shortNames: ["rc"], categories: ALL, subresources: ["status", "scale"] },
   { group: "apps", versions: ["v1"], kind: "ControllerRevision", plural: "controllerrevisions", singular: "controllerrevision", namespaced: true },
   { group: "apps", versions: ["v1"], kind: "DaemonSet", plural: "daemonsets", singular: "daemonset", namespaced: true, shortNames: ["ds"], categories: ALL, subresources: ["status"] },
   { group: "apps", versions: ["v1"], kind: "Deployment", plural: "deployments", singular: "deployment", namespaced: true, shortNames: ["deploy"], categories: ALL, subresources: ["status", "scale"] },
   { group: "apps", versions: ["v1"], kind: "ReplicaSet", plural: "replicasets", singular: "replicaset", namespaced: true, shortNames: ["rs"], categories: ALL, subresources: ["status", "scale"] },
   { group: "apps", versions: ["v1"], kind: "StatefulSet", plural: "statefulsets", singular: "statefulset", namespaced: true, shortNames: ["sts"], categories: ALL, subresources: ["status", "scale"] },
+  { group: "authentication.k8s.io", versions: ["v1"], kind: "SelfSubjectReview", plural: "selfsubjectreviews", singular: "selfsubjectreview", namespaced: false, createOnly: true },
+  { group: "authorization.k8s.io", versions: ["v1"], kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", namespaced: false, createOnly: true },
+  { group: "authorization.k8s.io", versions: ["v1"], kind: "SelfSubjectRulesReview", plural: "selfsubjectrulesreviews", singular: "selfsubjectrulesreview", namespaced: false, createOnly: true },
   { group: "autoscaling", versions: ["v2", "v1"], kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", singular: "horizontalpodautoscaler", namespaced: true, shortNames: ["hpa"], categories: ALL, subresources: ["status"] },
   { group: "batch", versions: ["v1"], kind: "CronJob", plural: "cronjobs", singular: "cronjob", namespaced: true, shortNames: ["cj"], categories: ALL, subresources: ["status"] },
   { group: "batch", versions: ["v1"], kind: "Job", plural: "jobs", singular: "job", namespaced: true, categories: ALL, subresources: ["status"] },
   { group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases", singular: "lease", namespaced: true },
   { group: "discovery.k8s.io", versions: ["v1"], kind: "EndpointSlice", plural: "endpointslices", singular: "endpointslice", namespaced: true },
   { group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", singular: "event", namespaced: true, shortNames: ["ev"], storedAs: "events" },
+  { group: "networking.k8s.io", versions: ["v1"], kind: "IngressClass", plural: "ingressclasses", singular: "ingressclass", namespaced: false },
+  { group: "networking.k8s.io", versions: ["v1"], kind: "Ingress", plural: "ingresses", singular: "ingress", namespaced: true, shortNames: ["ing"], subresources: ["status"] },
+  { group: "networking.k8s.io", versions: ["v1"], kind: "NetworkPolicy", plural: "networkpolicies", singular: "networkpolicy", namespaced: true, shortNames: ["netpol"] },
   { group: "policy", versions: ["v1"], kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", singular: "poddisruptionbudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"] },
+  { group: "rbac.authorization.k8s.io", versions: ["v1"], kind: "ClusterRoleBinding", plural: "clusterrolebindings", singular: "clusterrolebinding", namespaced: false },
+  { group: "rbac.authorization.k8s.io", versions: ["v1"], kind: "ClusterRole", plural: "clusterroles", singular: "clusterrole", namespaced: false },
+  { group: "rbac.authorization.k8s.io", versions: ["v1"], kind: "RoleBinding", plural: "rolebindings", singular: "rolebinding", namespaced: true },
+  { group: "rbac.authorization.k8s.io", versions: ["v1"], kind: "Role", plural: "roles", singular: "role", namespaced: true },
+  { group: "scheduling.k8s.io", versions: ["v1"], kind: "PriorityClass", plural: "priorityclasses", singular: "priorityclass", namespaced: false, shortNames: ["pc"] },
   { group: "storage.k8s.io", versions: ["v1"], kind: "StorageClass", plural: "storageclasses", singular: "storageclass", namespaced: false, shortNames: ["sc"] },
 ];
 

@@ -19,7 +19,7 @@ import { validate } from "./validation";
 import type { Store } from "../store/types";
 import type { SimulationSettings } from "../sim/settings";
 import { deepEqual } from "./deepEqual";
-import { admitCreate } from "./admission";
+import { admitCreate, admitMutating } from "./admission";
 
 export interface ApiContext {
   store: Store;
@@ -170,6 +170,7 @@ export function create(ctx: ApiContext, target: Target, body: unknown, opts: Wri
   if (status === undefined) delete obj.status;
   else obj.status = status;
   applyDefaults(target.type, obj);
+  admitMutating(ctx, target, obj);
   validateOrThrow(target, obj);
   admitCreate(ctx, target, obj);
   const resource = resourceOf(target);

@@ -24,6 +24,7 @@ import { toTable, type IncludeObject } from "./tables";
 import type { KObject } from "./types";
 import { WatchHub, type WatchFilter, type Watcher } from "./watch";
 import { subresourceHandlers } from "./subresources";
+import { answerReview } from "./policy/reviews";
 
 export type Commit = <T>(write: () => T) => T;
 
@@ -109,6 +110,12 @@ export class ApiServer {
     const target: Target = { type, version: path.version, namespace: path.namespace ?? "" };
     const q = url.searchParams;
     const method = request.method;
+
+    if (type.createOnly) {
+      // Reviews: a POST on the collection, answered and never stored.
+      if (method !== "POST" || name !== undefined || subresource) throw methodNotSupported(type.plural, type.group, method === "GET" ? (name ? "get" : "list") : method.toLowerCase());
+      return json(answerReview(target, await readBody(request)), 201);
+    }
 
     if (subresource) {
       const handler = subresourceHandlers[subresource];

@@ -42,6 +42,8 @@ export function initialStatus(type: ResourceType, obj: KObject): unknown {
       return obj.status ?? {};
     case "HorizontalPodAutoscaler":
       return { currentReplicas: 0, desiredReplicas: 0 };
+    case "Ingress":
+      return { loadBalancer: {} };
     default:
       return hasStatusSubresource(type) ? {} : obj.status;
   }

@@ -7,6 +7,7 @@
 import { create, rfc3339, type ApiContext, type Target } from "../api/rest";
 import { RESOURCE_TYPES } from "../api/resources";
 import { newNode } from "../sim/nodes";
+import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES, SYSTEM_PRIORITY_CLASSES } from "./bootstrapPolicy";
 
 const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
@@ -39,6 +40,9 @@ export function seedCluster(ctx: ApiContext, nodes: number): void {
     reclaimPolicy: "Delete",
     volumeBindingMode: "Immediate",
   });
+  for (const pc of SYSTEM_PRIORITY_CLASSES) create(ctx, target("PriorityClass"), structuredClone(pc));
+  for (const role of BOOTSTRAP_CLUSTER_ROLES) create(ctx, target("ClusterRole"), structuredClone(role));
+  for (const binding of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) create(ctx, target("ClusterRoleBinding"), structuredClone(binding));
 }
 
 const COREFILE = `.:53 {

@@ -41,8 +41,12 @@ const ROOTS = {
   "events/v1": "*",
   "coordination/v1": "*",
   "meta/v1": "*",
-  // Only the body of the serviceaccounts/token subresource; the rest of the group is not served.
-  "authentication/v1": ["TokenRequest"],
+  "networking/v1": "*",
+  "rbac/v1": "*",
+  "scheduling/v1": "*",
+  // The serviceaccounts/token body and the reviews we answer; the rest of these groups is not served.
+  "authentication/v1": ["TokenRequest", "SelfSubjectReview"],
+  "authorization/v1": ["SelfSubjectAccessReview", "SelfSubjectRulesReview"],
 };
 
 const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";

@@ -9,6 +9,10 @@ import type { KObject } from "../types";
 import { defaultCronJob, defaultJob } from "./batch";
 import { defaultHorizontalPodAutoscaler, defaultNamespace, defaultNode, defaultSecret } from "./cluster";
 import { defaultPod } from "./pod";
+import {
+  defaultBinding, defaultIngressClass, defaultLimitRange, defaultNetworkPolicy, defaultPodTemplateObject, defaultPriorityClass,
+  defaultResourceQuota,
+} from "./policy";
 import { defaultEndpointSlice, defaultEndpoints, defaultService } from "./service";
 import { defaultPV, defaultPVC, defaultStorageClass } from "./storage";
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet, defaultReplicationController, defaultStatefulSet } from "./workloads";
@@ -38,6 +42,14 @@ const DEFAULTERS: Record<string, Defaulter> = {
   "batch/Job": defaultJob,
   "discovery.k8s.io/EndpointSlice": defaultEndpointSlice,
   "storage.k8s.io/StorageClass": defaultStorageClass,
+  "/LimitRange": defaultLimitRange,
+  "/ResourceQuota": defaultResourceQuota,
+  "/PodTemplate": defaultPodTemplateObject,
+  "networking.k8s.io/IngressClass": defaultIngressClass,
+  "networking.k8s.io/NetworkPolicy": defaultNetworkPolicy,
+  "rbac.authorization.k8s.io/RoleBinding": defaultBinding,
+  "rbac.authorization.k8s.io/ClusterRoleBinding": defaultBinding,
+  "scheduling.k8s.io/PriorityClass": defaultPriorityClass,
 };
 
 /** Upstream defaulting (SetDefaults_* / SetObjectDefaults_*) for a stored object, in place on a fresh copy the caller owns. Runs on create and update. */

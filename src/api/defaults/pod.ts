@@ -1,18 +1,13 @@
 /**
  * What a Pod (not a template) gets on top of the pod spec defaults: core/v1's SetDefaults_Pod
  * (requests from limits, resize policies, enableServiceLinks, hostNetwork host ports) and the
- * mutating admission plugins every cluster runs: ServiceAccount (serviceAccountName "default"),
- * Priority (priority and preemptionPolicy) and DefaultTolerationSeconds (not-ready/unreachable 300s).
+ * mutating admission plugins every cluster runs that need nothing but the pod: ServiceAccount
+ * (serviceAccountName "default") and DefaultTolerationSeconds (not-ready/unreachable 300s).
  * The ServiceAccount plugin's token volume is not added here: its name needs a random suffix.
+ * Priority and LimitRanger read other objects, so they run as admission (api/admission.ts).
  */
 import type { Container, Pod, PodSpec, Toleration } from "kubernetes-types/core/v1";
 import { defaultPodSpec } from "./podspec";
-
-/** The built-in PriorityClasses; other classes are unknown here, so their pods keep what they have. */
-const SYSTEM_PRIORITIES: Record<string, number> = {
-  "system-node-critical": 2000001000,
-  "system-cluster-critical": 2000000000,
-};
 
 /** Requests default to limits for resources that have only a limit. */
 function requestsFromLimits(c: Container): void {
@@ -65,10 +60,5 @@ export function defaultPod(pod: Pod, creating: boolean): void {
     defaultHostNetworkPorts(spec.initContainers);
   }
   if (!creating) return;
-  if (spec.priority === undefined || spec.priority === null) {
-    const priority = spec.priorityClassName ? SYSTEM_PRIORITIES[spec.priorityClassName] : 0;
-    if (priority !== undefined) spec.priority = priority;
-  }
-  spec.preemptionPolicy ??= "PreemptLowerPriority";
   defaultTolerations(spec);
 }

@@ -12,6 +12,10 @@ import {
 } from "./cluster";
 import { NAME, column, columns } from "./columns";
 import { podPrinter } from "./pod";
+import {
+  clusterRoleBindingPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, podTemplatePrinter, priorityClassPrinter,
+  resourceQuotaPrinter, roleBindingPrinter,
+} from "./policy";
 import type { Printer, Table, TableColumnDefinition, TableOptions, TableRow } from "./types";
 import {
   controllerRevisionPrinter, cronJobPrinter, daemonSetPrinter, deploymentPrinter, horizontalPodAutoscalerPrinter, jobPrinter,
@@ -48,6 +52,14 @@ const PRINTERS: Record<string, Printer> = {
   "policy/PodDisruptionBudget": podDisruptionBudgetPrinter,
   "storage.k8s.io/StorageClass": storageClassPrinter,
   "coordination.k8s.io/Lease": leasePrinter,
+  "/ResourceQuota": resourceQuotaPrinter,
+  "/PodTemplate": podTemplatePrinter,
+  "networking.k8s.io/Ingress": ingressPrinter,
+  "networking.k8s.io/IngressClass": ingressClassPrinter,
+  "networking.k8s.io/NetworkPolicy": networkPolicyPrinter,
+  "rbac.authorization.k8s.io/RoleBinding": roleBindingPrinter,
+  "rbac.authorization.k8s.io/ClusterRoleBinding": clusterRoleBindingPrinter,
+  "scheduling.k8s.io/PriorityClass": priorityClassPrinter,
 };
 
 /** Go's zero time, which is what the default table prints for an object without a creation time. */

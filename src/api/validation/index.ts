@@ -10,7 +10,10 @@ import { validateHorizontalPodAutoscaler } from "./autoscaling";
 import { validateCronJob, validateJob } from "./batch";
 import { validateEvent, validateLease, validateNamespace, validateNode, validatePodDisruptionBudget } from "./cluster";
 import { validateConfigMap, validateSecret, validateServiceAccount } from "./config";
+import { validateIngress, validateIngressClass, validateNetworkPolicy } from "./networking";
 import { validatePod, validatePodUpdate } from "./pod";
+import { validateLimitRange, validatePodTemplate, validatePriorityClass, validateResourceQuota } from "./policy";
+import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from "./rbac";
 import { validateEndpointSlice, validateEndpoints, validateService } from "./service";
 import { validatePersistentVolume, validatePersistentVolumeClaim, validateStorageClass } from "./storage";
 import {
@@ -47,6 +50,17 @@ const VALIDATORS: Record<string, Validator> = {
   "discovery.k8s.io/EndpointSlice": validateEndpointSlice,
   "policy/PodDisruptionBudget": validatePodDisruptionBudget,
   "storage.k8s.io/StorageClass": validateStorageClass,
+  "/ResourceQuota": validateResourceQuota,
+  "/LimitRange": validateLimitRange,
+  "/PodTemplate": validatePodTemplate,
+  "networking.k8s.io/Ingress": validateIngress,
+  "networking.k8s.io/IngressClass": validateIngressClass,
+  "networking.k8s.io/NetworkPolicy": validateNetworkPolicy,
+  "rbac.authorization.k8s.io/Role": validateRole,
+  "rbac.authorization.k8s.io/ClusterRole": validateClusterRole,
+  "rbac.authorization.k8s.io/RoleBinding": validateRoleBinding,
+  "rbac.authorization.k8s.io/ClusterRoleBinding": validateClusterRoleBinding,
+  "scheduling.k8s.io/PriorityClass": validatePriorityClass,
 };
 
 /**

@@ -30,7 +30,7 @@ const overcommitAllowed = (name: string) => isNative(name) && !isHugePages(name)
 const isIntegerResource = (name: string) => STANDARD_INTEGER_RESOURCES.has(name) || isExtended(name);
 
 /** validateResourceName. */
-function validateResourceName(name: string, path: Path): Errors {
+export function validateResourceName(name: string, path: Path): Errors {
   const errs = isQualifiedName(name).map((msg) => invalid(path, name, msg));
   if (errs.length) return errs;
   if (!name.includes("/") && !isStandardResource(name)) {

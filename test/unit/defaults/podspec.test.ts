@@ -109,8 +109,6 @@ describe("Pod defaults (SetDefaults_Pod and the admission plugins)", () => {
       enableServiceLinks: true,
       serviceAccountName: "default",
       serviceAccount: "default",
-      priority: 0,
-      preemptionPolicy: "PreemptLowerPriority",
       tolerations: [
         { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
         { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
@@ -142,9 +140,9 @@ describe("Pod defaults (SetDefaults_Pod and the admission plugins)", () => {
     expect(p.spec.containers[0].ports).toEqual([{ containerPort: 8080, hostPort: 8080, protocol: "TCP" }]);
   });
 
-  it("gives system priority classes their priority", () => {
+  it("leaves priority to the Priority admission plugin, which reads PriorityClasses", () => {
     const p = created(POD, changed(pod("p"), (o) => { o.spec.priorityClassName = "system-node-critical"; }));
-    expect(p.spec.priority).toBe(2000001000);
+    expect(p.spec).not.toHaveProperty("priority");
   });
 
   it("runs admission only on create", () => {

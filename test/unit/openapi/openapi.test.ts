@@ -127,7 +127,20 @@ describe("/openapi/v3/<group-version> documents", () => {
     expect(doc("api/v1").components.schemas["io.k8s.api.authentication.v1.TokenRequest"]).toBeDefined();
   });
 
-  const servedKinds = RESOURCE_TYPES.flatMap((t) => t.versions.map((v) => [gvKey(t.group, v), t.kind] as const));
+  // Reviews have only a POST (below); every other kind has PATCH and a List.
+  const servedKinds = RESOURCE_TYPES.filter((t) => !t.createOnly).flatMap((t) => t.versions.map((v) => [gvKey(t.group, v), t.kind] as const));
+
+  it.each([
+    ["apis/authorization.k8s.io/v1", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "SelfSubjectAccessReview"],
+    ["apis/authorization.k8s.io/v1", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "SelfSubjectRulesReview"],
+    ["apis/authentication.k8s.io/v1", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "SelfSubjectReview"],
+  ])("in %s, %s is a create-only review of %s", (key, path, kind) => {
+    const item = doc(key).paths[path];
+    expect(Object.keys(item).filter((k) => k !== "parameters")).toEqual(["post"]);
+    expect(item.post.operationId).toBe(`create${key.includes("authorization") ? "AuthorizationV1" : "AuthenticationV1"}${kind}`);
+    expect(item.post["x-kubernetes-group-version-kind"]).toEqual({ group: key.split("/")[1], kind, version: "v1" });
+    expect(doc(key).paths[`${path}/{name}`]).toBeUndefined();
+  });
 
   // kubectl (cli-runtime queryParamVerifierV3) takes the first PATCH operation with the object's
   // GVK, in map order, and requires an inline `fieldValidation` parameter on it.
@@ -150,7 +163,8 @@ describe("/openapi/v3/<group-version> documents", () => {
 
   it("declares fieldValidation, dryRun and fieldManager on every POST and PUT", () => {
     for (const key of Object.keys(openapiRoot().paths)) {
-      for (const { method, op } of operations(doc(key)).filter((o) => o.method === "post" || o.method === "put")) {
+      // connect operations (pods/exec, pods/attach) open a stream: no object, so none of these.
+      for (const { method, op } of operations(doc(key)).filter((o) => (o.method === "post" || o.method === "put") && o.op["x-kubernetes-action"] !== "connect")) {
         expect(op.parameters.map((p: Json) => p.name), `${key} ${method} ${op.operationId}`).toEqual(
           expect.arrayContaining(["fieldValidation", "dryRun", "fieldManager"]),
         );

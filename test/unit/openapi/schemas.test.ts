@@ -110,6 +110,7 @@ describe("gen-schemas output (from kubernetes-types .d.ts)", () => {
     expect([...packages].sort()).toEqual([
       "io.k8s.api.apps.v1",
       "io.k8s.api.authentication.v1",
+      "io.k8s.api.authorization.v1",
       "io.k8s.api.autoscaling.v1",
       "io.k8s.api.autoscaling.v2",
       "io.k8s.api.batch.v1",
@@ -117,7 +118,10 @@ describe("gen-schemas output (from kubernetes-types .d.ts)", () => {
       "io.k8s.api.core.v1",
       "io.k8s.api.discovery.v1",
       "io.k8s.api.events.v1",
+      "io.k8s.api.networking.v1",
       "io.k8s.api.policy.v1",
+      "io.k8s.api.rbac.v1",
+      "io.k8s.api.scheduling.v1",
       "io.k8s.api.storage.v1",
       "io.k8s.apimachinery.pkg.api.resource",
       "io.k8s.apimachinery.pkg.apis.meta.v1",

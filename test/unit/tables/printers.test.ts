@@ -8,6 +8,8 @@ const typeOf = (group: string, kind: string) => RESOURCE_TYPES.find((t) => t.gro
 const cells = (group: string, kind: string, o: KObject) => toTable(typeOf(group, kind), [o], { includeObject: "None", now: NOW }).rows[0].cells;
 const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.25" }, { name: "sidecar", image: "envoy:1.30" }] } };
 const selector = { matchLabels: { app: "web" } };
+/** The default table's Created At of an object made five minutes before NOW. */
+const CREATED = new Date(NOW - 5 * MINUTE).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** One plausible object per served kind, with the cells upstream prints for it. */
 const EXAMPLES: [group: string, kind: string, o: KObject, expected: unknown[]][] = [
@@ -131,12 +133,68 @@ const EXAMPLES: [group: string, kind: string, o: KObject, expected: unknown[]][]
   ],
   ["policy", "PodDisruptionBudget", obj("policy/v1", "PodDisruptionBudget", "web", { spec: { minAvailable: 1, selector }, status: { disruptionsAllowed: 1 } }), ["web", "1", "N/A", 1, "5m"]],
   ["coordination.k8s.io", "Lease", obj("coordination.k8s.io/v1", "Lease", "node-1", { spec: { holderIdentity: "node-1", leaseDurationSeconds: 40 } }, { namespace: "kube-node-lease" }), ["node-1", "node-1", "5m"]],
+  [
+    "", "ResourceQuota",
+    obj("v1", "ResourceQuota", "mem-cpu-demo", {
+      spec: { hard: { "requests.cpu": "1", "requests.memory": "1Gi", "limits.cpu": "2", "limits.memory": "2Gi", pods: "5" } },
+      status: {
+        hard: { "requests.cpu": "1", "requests.memory": "1Gi", "limits.cpu": "2", "limits.memory": "2Gi", pods: "5" },
+        used: { "requests.cpu": "400m", "requests.memory": "600Mi", "limits.cpu": "800m", "limits.memory": "800Mi" },
+      },
+    }),
+    ["mem-cpu-demo", "pods: 0/5, requests.cpu: 400m/1, requests.memory: 600Mi/1Gi", "limits.cpu: 800m/2, limits.memory: 800Mi/2Gi", "5m"],
+  ],
+  // No printer upstream: the apiserver's default Name / Created At.
+  ["", "LimitRange", obj("v1", "LimitRange", "mem-limit-range", { spec: { limits: [{ type: "Container", default: { memory: "512Mi" } }] } }), ["mem-limit-range", CREATED]],
+  ["", "PodTemplate", obj("v1", "PodTemplate", "web", { template }), ["web", "nginx,sidecar", "nginx:1.25,envoy:1.30", "app=web"]],
+  [
+    "networking.k8s.io", "Ingress",
+    obj("networking.k8s.io/v1", "Ingress", "simple", {
+      spec: {
+        ingressClassName: "nginx",
+        rules: [{ host: "foo.com", http: { paths: [{ path: "/bar", pathType: "Exact", backend: { service: { name: "svc1", port: { number: 8080 } } } }] } }],
+        tls: [{ hosts: ["foo.com"], secretName: "my-cert" }],
+      },
+      status: { loadBalancer: { ingress: [{ ip: "172.18.0.10" }] } },
+    }),
+    ["simple", "nginx", "foo.com", "172.18.0.10", "80, 443", "5m"],
+  ],
+  [
+    "networking.k8s.io", "IngressClass",
+    obj("networking.k8s.io/v1", "IngressClass", "nginx", { spec: { controller: "k8s.io/ingress-nginx", parameters: { apiGroup: "k8s.example.com", kind: "IngressParameters", name: "external-lb" } } }, { namespace: undefined }),
+    ["nginx", "k8s.io/ingress-nginx", "IngressParameters.k8s.example.com/external-lb", "5m"],
+  ],
+  ["networking.k8s.io", "NetworkPolicy", obj("networking.k8s.io/v1", "NetworkPolicy", "deny-all", { spec: { podSelector: {} } }), ["deny-all", "<none>", "5m"]],
+  ["rbac.authorization.k8s.io", "Role", obj("rbac.authorization.k8s.io/v1", "Role", "pod-reader", { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] }), ["pod-reader", CREATED]],
+  ["rbac.authorization.k8s.io", "ClusterRole", obj("rbac.authorization.k8s.io/v1", "ClusterRole", "view", { rules: [] }, { namespace: undefined }), ["view", CREATED]],
+  [
+    "rbac.authorization.k8s.io", "RoleBinding",
+    obj("rbac.authorization.k8s.io/v1", "RoleBinding", "read-pods", {
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" },
+      subjects: [{ kind: "User", name: "jane", apiGroup: "rbac.authorization.k8s.io" }, { kind: "Group", name: "devs", apiGroup: "rbac.authorization.k8s.io" }, { kind: "ServiceAccount", name: "bot", namespace: "ci" }],
+    }),
+    ["read-pods", "Role/pod-reader", "5m", "jane", "devs", "ci/bot"],
+  ],
+  [
+    "rbac.authorization.k8s.io", "ClusterRoleBinding",
+    obj("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "cluster-admin", {
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "Group", name: "system:masters", apiGroup: "rbac.authorization.k8s.io" }],
+    }, { namespace: undefined }),
+    ["cluster-admin", "ClusterRole/cluster-admin", "5m", "", "system:masters", ""],
+  ],
+  [
+    "scheduling.k8s.io", "PriorityClass",
+    obj("scheduling.k8s.io/v1", "PriorityClass", "high-priority", { value: 1000000, globalDefault: false, preemptionPolicy: "PreemptLowerPriority" }, { namespace: undefined }),
+    ["high-priority", 1000000, false, "5m", "PreemptLowerPriority"],
+  ],
 ];
 
 describe("toTable", () => {
   it("has an example for every served kind", () => {
     const covered = new Set(EXAMPLES.map(([g, k]) => `${g}/${k}`));
-    expect(RESOURCE_TYPES.map((t) => `${t.group}/${t.kind}`).filter((k) => !covered.has(k))).toEqual([]);
+    // Reviews are created and answered, never listed: they have no table.
+    expect(RESOURCE_TYPES.filter((t) => !t.createOnly).map((t) => `${t.group}/${t.kind}`).filter((k) => !covered.has(k))).toEqual([]);
   });
 
   it.each(EXAMPLES)("%s/%s prints one cell per column, as upstream", (group, kind, o, expected) => {
@@ -169,6 +227,11 @@ describe("toTable", () => {
     ["batch", "CronJob", ["Name", "Schedule", "Timezone", "Suspend", "Active", "Last Schedule", "Age", "Containers*", "Images*", "Selector*"]],
     ["", "Node", ["Name", "Status", "Roles", "Age", "Version", "Internal-IP*", "External-IP*", "OS-Image*", "Kernel-Version*", "Container-Runtime*"]],
     ["", "Event", ["Last Seen", "Type", "Reason", "Object", "Subobject*", "Source*", "Message", "First Seen*", "Count*", "Name*"]],
+    ["", "ResourceQuota", ["Name", "Request", "Limit", "Age"]],
+    ["networking.k8s.io", "Ingress", ["Name", "Class", "Hosts", "Address", "Ports", "Age"]],
+    ["networking.k8s.io", "NetworkPolicy", ["Name", "Pod-Selector", "Age"]],
+    ["rbac.authorization.k8s.io", "RoleBinding", ["Name", "Role", "Age", "Users*", "Groups*", "ServiceAccounts*"]],
+    ["scheduling.k8s.io", "PriorityClass", ["Name", "Value", "Global-Default", "Age", "PreemptionPolicy"]],
   ])("%s/%s columns (* = -o wide)", (group, kind, names) => {
     expect(columnDefinitions(typeOf(group, kind)).map((d) => d.name + (d.priority ? "*" : ""))).toEqual(names);
   });
