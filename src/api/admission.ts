@@ -1,13 +1,14 @@
 /**
  * What upstream's admission and allocators do to a new object before it is stored. Mutating
- * admission (before validation): Priority for pods. Validating admission and allocators (after):
- * the PriorityClass default check;
+ * admission (before validation): LimitRanger defaults and Priority for pods. Validating admission
+ * and allocators (after): LimitRanger constraints, the PriorityClass default check;
  * Services get a ClusterIP from the service CIDR and NodePorts from 30000–32767.
  */
-import type { Pod } from "kubernetes-types/core/v1";
+import type { LimitRange, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { ApiError, invalid, qualifiedResource } from "./errors";
 import { registerNode } from "../sim/nodes";
+import { applyLimitRangeDefaults, claimLimitViolations, podLimitViolations } from "./policy/limitRanger";
 import { resolvePodPriority, secondGlobalDefault } from "./policy/priority";
 import { rfc3339, type ApiContext, type Target } from "./rest";
 import { qosClass } from "./strategy";
@@ -42,21 +43,31 @@ function admissionForbidden(target: Target, obj: KObject, reason: string): ApiEr
 
 const isCorePod = (target: Target) => target.type.group === "" && target.type.kind === "Pod";
 
-/** Mutating admission on create, before validation: Priority. */
+/** Mutating admission on create, before validation: LimitRanger's defaults, then Priority. */
 export function admitMutating(ctx: ApiContext, target: Target, obj: KObject): void {
   if (!isCorePod(target)) return;
   const pod = obj as unknown as Pod;
+  for (const lr of ctx.store.list("limitranges", target.namespace).items) applyLimitRangeDefaults(pod, lr as unknown as LimitRange);
   const classes = ctx.store.list(PRIORITY_CLASSES, "").items as unknown as PriorityClass[];
   const refusal = resolvePodPriority(pod, classes);
   if (refusal) throw admissionForbidden(target, obj, refusal);
-  // PrepareForCreate computes the QoS class after admission (LimitRanger may set resources).
+  // PrepareForCreate computes the QoS class after admission has set resources.
   if (obj.status) (obj.status as { qosClass?: string }).qosClass = qosClass(obj);
 }
 
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
 
-/** Validating admission on create, after validation: Priority (classes). */
+/** Validating admission on create, after validation: LimitRanger, Priority (classes). */
 function admitValidating(ctx: ApiContext, target: Target, obj: KObject): void {
+  const core = target.type.group === "";
+  if (core && (target.type.kind === "Pod" || target.type.kind === "PersistentVolumeClaim")) {
+    for (const lr of ctx.store.list("limitranges", target.namespace).items) {
+      const refusal = target.type.kind === "Pod"
+        ? podLimitViolations(obj as unknown as Pod, lr as unknown as LimitRange)
+        : claimLimitViolations(obj as unknown as PersistentVolumeClaim, lr as unknown as LimitRange);
+      if (refusal) throw admissionForbidden(target, obj, refusal);
+    }
+  }
   if (target.type.group === "scheduling.k8s.io" && target.type.kind === "PriorityClass") {
     const refusal = secondGlobalDefault(obj as unknown as PriorityClass, ctx.store.list(PRIORITY_CLASSES, "").items as unknown as PriorityClass[]);
     if (refusal) throw admissionForbidden(target, obj, refusal);
