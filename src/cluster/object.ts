@@ -11,6 +11,7 @@ import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
 import { Runner } from "../controllers/runner";
+import { wakeCronJobs } from "../controllers/cronjob/wake";
 import { storeSnapshot } from "../controllers/snapshot";
 import { unflushedLogLines } from "../sim/kubelet";
 import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/settings";
@@ -19,7 +20,7 @@ import { ClusterHistory } from "../tenancy/history";
 import { SqlOutbox } from "../store/outbox";
 import { Activity, type ActivityReport } from "./activity";
 import { adminRoutes } from "./admin";
-import { outboxEntriesFor, type OutboxEntry } from "./outbox";
+import { outboxEntriesFor, scheduleEntry, type OutboxEntry } from "./outbox";
 import { rawInsert } from "./bench";
 import { clusterControllers } from "./controllers";
 import { seedCluster } from "./seed";
@@ -178,14 +179,19 @@ export class ClusterObject extends DurableObject<Env> {
     }
   }
 
-  /** The scheduled event found a CronJob of this cluster due: look at every CronJob now. */
-  async wake(): Promise<void> {
+  /**
+   * The scheduled event found a CronJob of this cluster due: pass over the due CronJobs and move their
+   * index rows on (wakeCronJobs). `scheduledTime` is the trigger's; work is never due before it, so a
+   * clock a little behind the Worker's still finds the schedule time passed.
+   */
+  async wake(scheduledTime?: number): Promise<void> {
     this.activity.woken();
-    const now = Date.now();
+    const at = Math.max(Date.now(), scheduledTime ?? 0);
     this.commit(() => {
-      for (const cronJob of this.store.list("cronjobs.batch", undefined).items) {
-        this.store.enqueue({ controller: "cronjob", key: `${cronJob.metadata.namespace}/${cronJob.metadata.name}`, due: now });
-      }
+      const { work, nextRuns } = wakeCronJobs(this.store.list("cronjobs.batch", undefined).items, at);
+      for (const item of work) this.store.enqueue(item);
+      this.outbox.append(nextRuns.map((r) => scheduleEntry(r.namespace, r.name, r.nextRun)));
+      if (nextRuns.length) this.outboxPending = true;
     });
   }
 

@@ -43,6 +43,11 @@ function revisionEntry(rs: KObject, now: number): OutboxEntry | undefined {
   };
 }
 
+/** A CronJob's row in the D1 index of next runs; no next run (suspended, deleted…) takes it out. */
+export function scheduleEntry(namespace: string, name: string, nextRun: number | undefined): OutboxEntry {
+  return nextRun === undefined ? { kind: "unschedule", namespace, name } : { kind: "schedule", namespace, name, nextRun };
+}
+
 export function outboxEntriesFor(changes: Change[], now: number): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const { type, resource, object, previous } of changes) {
@@ -55,8 +60,7 @@ export function outboxEntriesFor(changes: Change[], now: number): OutboxEntry[] 
     } else if (resource === "deployments.apps" && type === "DELETED") {
       entries.push({ kind: "forgetDeployment", namespace, name });
     } else if (resource === "cronjobs.batch") {
-      const next = type === "DELETED" ? undefined : nextScheduleTime(object, now);
-      entries.push(next === undefined ? { kind: "unschedule", namespace, name } : { kind: "schedule", namespace, name, nextRun: next });
+      entries.push(scheduleEntry(namespace, name, type === "DELETED" ? undefined : nextScheduleTime(object, now)));
     }
   }
   return entries;

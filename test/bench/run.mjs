@@ -427,9 +427,8 @@ async function scheduledTrigger({ url }) {
     due.add(cluster.id);
   }
   // A boundary at least 2 s away, so the outbox has put every CronJob in the D1 index by then. The
-  // trigger fires at the boundary itself: each CronJob's controller also requeues itself for 100 ms
-  // past it, and that pass moves the D1 index on to the next minute, after which a later trigger
-  // would find nothing due.
+  // trigger fires at the boundary itself, as the platform's does (a later one would find the same 10
+  // due: nothing but the trigger fires a CronJob, so nothing moves the index on before it).
   const boundary = Math.ceil((Date.now() + 2000) / 60_000) * 60_000;
   await sleep(boundary - Date.now());
   const [triggerMs, res] = await timed(() => fetch(`${url}/__scheduled?cron=${encodeURIComponent("* * * * *")}&time=${boundary}`));

@@ -3,8 +3,9 @@
  * Jobs beyond the history limits, reconcile status.active with the Jobs that exist, and — unless the
  * CronJob is being deleted, suspended, or its time zone or schedule is bad — start the Job for the most
  * recent schedule time not yet acted on, honouring startingDeadlineSeconds and concurrencyPolicy.
- * It always asks to run again just after the next schedule time. A pass that comes early or twice
- * finds nothing to do: the Job name is a function of the schedule time and lastScheduleTime records it.
+ * Unlike upstream it keeps no timer: the Worker's scheduled event wakes the cluster when a CronJob is
+ * due (./wake.ts), and CronJob and Job changes bring every other pass. A pass that comes early, late
+ * or twice is harmless: the Job name is a function of the schedule time and lastScheduleTime records it.
  */
 import type { CronJob, CronJobStatus, Job } from "kubernetes-types/batch/v1";
 import { deepEqual } from "../../api/deepEqual";
@@ -14,12 +15,14 @@ import type { SimulationSettings } from "../../sim/settings";
 import { controllerOf, done, keyOf, splitKey, type Controller, type ObjectChange, type Snapshot, type Write } from "../types";
 import { asCronJob, asJob, byJobStartTime, finishedCondition, jobFromTemplate, jobReference, SCHEDULED_TIMESTAMP_ANNOTATION } from "./jobs";
 import { parseStandard, type Schedule } from "./schedule";
-import { getJobName, MAX_MISSED_SCHEDULES, mostRecentScheduleTime, nextScheduleAfter, NEXT_SCHEDULE_DELTA_MS } from "./scheduleTimes";
+import { getJobName, MAX_MISSED_SCHEDULES, mostRecentScheduleTime, nextScheduleAfter } from "./scheduleTimes";
 import { formatRFC1123Z, loadLocation } from "./zone";
 
 export const CRONJOBS = "cronjobs.batch";
 export const JOBS = "jobs.batch";
 const COMPONENT = "cronjob-controller";
+/** The controller's name in the work queue. */
+export const CRONJOB_CONTROLLER = "cronjob";
 
 export { getJobName, mostRecentScheduleTime } from "./scheduleTimes";
 export { parseStandard } from "./schedule";
@@ -55,9 +58,11 @@ function timeZoneError(cj: CronJob): string | undefined {
 }
 
 /**
- * When this CronJob next needs a controller pass (ms since the epoch): the first schedule time after
- * the most recent one due at `now` — or undefined when nothing is scheduled (suspended, being deleted,
- * an unknown time zone, an unparseable or impossible schedule). For the index of due CronJobs.
+ * When this CronJob next needs a controller pass (ms since the epoch), for the D1 index the scheduled
+ * event reads: the first schedule time after the most recent one due at `now` (upstream's requeue
+ * after nextScheduleTimeDuration) — or undefined when nothing is scheduled (suspended, being deleted,
+ * an unknown time zone, an unparseable or impossible schedule). A due run the pass cannot start yet
+ * (Forbid) is not in it: the running Job's completion brings that pass.
  */
 export function nextScheduleTime(cronJob: KObject | CronJob, now: number): number | undefined {
   const cj = cronJob as CronJob;
@@ -66,6 +71,18 @@ export function nextScheduleTime(cronJob: KObject | CronJob, now: number): numbe
   if (!schedule) return undefined;
   if (mostRecentScheduleTime(cj, now, schedule, false).error) return undefined;
   return nextScheduleAfter(cj, now, schedule);
+}
+
+/**
+ * Whether a schedule time at or before `now` is waiting for a pass: one after lastScheduleTime (else
+ * the creation time), on a CronJob that schedules at all. Every minute, last scheduled 10:02 → due at
+ * 10:03:05, not at 10:02:59. Whatever the index says, a CronJob that is not due has nothing to start.
+ */
+export function scheduleDue(cronJob: KObject | CronJob, now: number): boolean {
+  const cj = cronJob as CronJob;
+  if (cj.metadata?.deletionTimestamp || cj.spec?.suspend || timeZoneError(cj)) return false;
+  const { schedule } = scheduleOf(cj);
+  return !!schedule && mostRecentScheduleTime(cj, now, schedule, false).mostRecent !== undefined;
 }
 
 export function cronJobKeysFor(change: ObjectChange): string[] {
@@ -155,54 +172,51 @@ function reconcileChildren(cj: CronJob, jobs: Job[], status: CronJobStatus, snap
 }
 
 /**
- * The second half of syncCronJob: whether to start a Job now. Returns when to look again (ms from
- * now), or undefined when nothing is scheduled until the CronJob changes.
+ * The second half of syncCronJob: whether to start a Job now. Upstream then requeues for the next
+ * schedule time; here the scheduled event wakes the cluster then (see nextScheduleTime), so a pass
+ * asks for no timer.
  */
-function startDueJob(cj: CronJob, status: CronJobStatus, snapshot: Snapshot, now: number, pass: Pass): number | undefined {
-  if (cj.metadata?.deletionTimestamp) return undefined;
+function startDueJob(cj: CronJob, status: CronJobStatus, snapshot: Snapshot, now: number, pass: Pass): void {
+  if (cj.metadata?.deletionTimestamp) return;
   const tzError = timeZoneError(cj);
   if (tzError) {
     pass.event("Warning", "UnknownTimeZone", `invalid timeZone: ${JSON.stringify(cj.spec!.timeZone)}: ${tzError}`);
-    return undefined;
+    return;
   }
-  if (cj.spec?.suspend) return undefined;
+  if (cj.spec?.suspend) return;
   const { schedule, error, zone, legacyTZ } = scheduleOf(cj);
   if (legacyTZ) {
     pass.event("Warning", "UnsupportedSchedule", `CRON_TZ or TZ used in schedule ${JSON.stringify(cj.spec!.schedule)} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details`);
   }
   if (!schedule) {
     pass.event("Warning", "UnparseableSchedule", `unparseable schedule: ${JSON.stringify(cj.spec!.schedule)} : ${error}`);
-    return undefined;
+    return;
   }
   // The status as this pass leaves it decides: a Job just started here counts as scheduled.
   const view: CronJob = { ...cj, status };
   const due = mostRecentScheduleTime(view, now, schedule, true);
   if (due.error) {
     pass.event("Warning", "InvalidSchedule", `invalid schedule: ${cj.spec!.schedule} : ${due.error}`);
-    return undefined;
+    return;
   }
-  const requeue = () => {
-    const next = nextScheduleAfter(view, now, schedule);
-    return next === undefined ? undefined : Math.max(next + NEXT_SCHEDULE_DELTA_MS - now, 1);
-  };
   const scheduledTime = due.mostRecent;
-  if (scheduledTime === undefined || scheduledTime > now) return requeue();
+  if (scheduledTime === undefined || scheduledTime > now) return;
   if (due.missed > MAX_MISSED_SCHEDULES) {
     // The docs: more than 100 missed schedules and the CronJob does not start a Job.
     pass.event("Warning", "TooManyMissedTimes", `too many missed start times: ${due.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
-    return requeue();
+    return;
   }
   const deadline = cj.spec!.startingDeadlineSeconds;
   if (deadline != null && scheduledTime + deadline * 1000 < now) {
     pass.event("Warning", "MissSchedule", `Missed scheduled time to start a job: ${formatRFC1123Z(scheduledTime)}`);
-    return requeue();
+    return;
   }
   const name = getJobName(cj.metadata!.name!, scheduledTime);
   const lastScheduled = status.lastScheduleTime ? Date.parse(status.lastScheduleTime) : NaN;
-  if ((status.active ?? []).some((r) => r.name === name) || lastScheduled === scheduledTime) return requeue();
+  if ((status.active ?? []).some((r) => r.name === name) || lastScheduled === scheduledTime) return;
   if (cj.spec!.concurrencyPolicy === "Forbid" && (status.active?.length ?? 0) > 0) {
     pass.event("Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
-    return requeue();
+    return;
   }
   if (cj.spec!.concurrencyPolicy === "Replace") {
     for (const ref of [...(status.active ?? [])]) {
@@ -216,14 +230,13 @@ function startDueJob(cj: CronJob, status: CronJobStatus, snapshot: Snapshot, now
   if (existing) {
     // AlreadyExists: ours but not listed (a status write was lost) → list it; someone else's → leave it.
     const ref = controllerOf(existing);
-    if (ref?.uid !== cj.metadata!.uid || (status.active ?? []).some((r) => r.uid === existing.metadata.uid)) return requeue();
+    if (ref?.uid !== cj.metadata!.uid || (status.active ?? []).some((r) => r.uid === existing.metadata.uid)) return;
     if (!finishedCondition(asJob(existing))) status.active = [...(status.active ?? []), jobReference(existing)];
   } else {
     pass.creates.push({ op: "create", resource: JOBS, object: jobFromTemplate(cj, scheduledTime, zone) });
     pass.event("Normal", "SuccessfulCreate", `Created job ${name}`);
   }
   status.lastScheduleTime = rfc3339(new Date(scheduledTime));
-  return requeue();
 }
 
 export function syncCronJob(cronJob: KObject, snapshot: Snapshot, now: number) {
@@ -233,17 +246,17 @@ export function syncCronJob(cronJob: KObject, snapshot: Snapshot, now: number) {
   const jobs = snapshot.ownedBy(JOBS, cj.metadata!.uid!).map(asJob);
   cleanupFinishedJobs(cj, jobs, status, pass);
   reconcileChildren(cj, jobs, status, snapshot, pass);
-  const requeueAfter = startDueJob(cj, status, snapshot, now, pass);
+  startDueJob(cj, status, snapshot, now, pass);
   if (!status.active?.length) delete status.active;
   const statusWrite: Write[] = deepEqual(status, cj.status ?? {})
     ? []
     : [{ op: "status", resource: CRONJOBS, object: { ...structuredClone(cronJob), status } }];
-  return done([...pass.deletes, ...pass.creates, ...statusWrite, ...pass.events], requeueAfter);
+  return done([...pass.deletes, ...pass.creates, ...statusWrite, ...pass.events]);
 }
 
 export function createCronJobController(_settings: SimulationSettings): Controller {
   return {
-    name: "cronjob",
+    name: CRONJOB_CONTROLLER,
     keysFor: (change) => cronJobKeysFor(change),
     reconcile(key, snapshot, now) {
       const { namespace, name } = splitKey(key);

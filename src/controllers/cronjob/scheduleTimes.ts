@@ -7,8 +7,6 @@
 import type { CronJob } from "kubernetes-types/batch/v1";
 import type { Schedule } from "./schedule";
 
-/** nextScheduleDelta: requeue a little after the schedule time, against clock skew. */
-export const NEXT_SCHEDULE_DELTA_MS = 100;
 /** More missed schedule times than this and the CronJob starts nothing (the docs' "> 100"). */
 export const MAX_MISSED_SCHEDULES = 100;
 
