@@ -1,15 +1,18 @@
 /**
  * What upstream's admission and allocators do to a new object before it is stored. Mutating
  * admission (before validation): LimitRanger defaults and Priority for pods. Validating admission
- * and allocators (after): LimitRanger constraints, the PriorityClass default check;
+ * and allocators (after): LimitRanger constraints, the PriorityClass default check, ResourceQuota;
  * Services get a ClusterIP from the service CIDR and NodePorts from 30000–32767.
  */
-import type { LimitRange, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
+import type { LimitRange, PersistentVolumeClaim, Pod, ResourceQuota } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { ApiError, invalid, qualifiedResource } from "./errors";
 import { registerNode } from "../sim/nodes";
 import { applyLimitRangeDefaults, claimLimitViolations, podLimitViolations } from "./policy/limitRanger";
 import { resolvePodPriority, secondGlobalDefault } from "./policy/priority";
+import type { Lister } from "./policy/quota";
+import { quotaRefusal } from "./policy/quotaAdmission";
+import { storageResource } from "./resources";
 import { rfc3339, type ApiContext, type Target } from "./rest";
 import { qosClass } from "./strategy";
 import type { KObject } from "./types";
@@ -41,6 +44,9 @@ function admissionForbidden(target: Target, obj: KObject, reason: string): ApiEr
   });
 }
 
+const storeLister = (ctx: ApiContext): Lister => (resource, namespace) =>
+  resource === "pods" ? ctx.store.allPods(namespace) : ctx.store.list(resource, namespace).items;
+
 const isCorePod = (target: Target) => target.type.group === "" && target.type.kind === "Pod";
 
 /** Mutating admission on create, before validation: LimitRanger's defaults, then Priority. */
@@ -57,7 +63,7 @@ export function admitMutating(ctx: ApiContext, target: Target, obj: KObject): vo
 
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
 
-/** Validating admission on create, after validation: LimitRanger, Priority (classes). */
+/** Validating admission on create, after validation: LimitRanger, Priority (classes), ResourceQuota. */
 function admitValidating(ctx: ApiContext, target: Target, obj: KObject): void {
   const core = target.type.group === "";
   if (core && (target.type.kind === "Pod" || target.type.kind === "PersistentVolumeClaim")) {
@@ -70,6 +76,11 @@ function admitValidating(ctx: ApiContext, target: Target, obj: KObject): void {
   }
   if (target.type.group === "scheduling.k8s.io" && target.type.kind === "PriorityClass") {
     const refusal = secondGlobalDefault(obj as unknown as PriorityClass, ctx.store.list(PRIORITY_CLASSES, "").items as unknown as PriorityClass[]);
+    if (refusal) throw admissionForbidden(target, obj, refusal);
+  }
+  if (target.type.namespaced) {
+    const quotas = ctx.store.list("resourcequotas", target.namespace).items as unknown as ResourceQuota[];
+    const refusal = quotas.length ? quotaRefusal(storageResource(target.type), obj, quotas, storeLister(ctx), ctx.now().getTime()) : "";
     if (refusal) throw admissionForbidden(target, obj, refusal);
   }
 }

@@ -11,6 +11,7 @@ import { createPodGarbageCollector } from "../controllers/podGC";
 import { createReplicaSetController, createReplicationControllerController } from "../controllers/replicaset";
 import { createEndpointSliceController } from "../controllers/endpointSlices";
 import { createServiceLoadBalancerController } from "../controllers/serviceLoadBalancer";
+import { createResourceQuotaController } from "../controllers/resourceQuota";
 import type { Controller } from "../controllers/types";
 import { createVolumeController } from "../controllers/volumes";
 import { createKubelet } from "../sim/kubelet";
@@ -38,5 +39,6 @@ export function clusterControllers(settings: SimulationSettings): Controller[] {
     createHpaController(settings, { externalMetrics: ({ name, snapshot }) => externalMetricSamples(snapshot, name) }),
     createGarbageCollector(),
     createPodGarbageCollector(),
+    createResourceQuotaController(),
   ];
 }

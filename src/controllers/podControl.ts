@@ -101,7 +101,10 @@ export function createPods(opts: CreatePodsOptions): Write[] {
     // 27^5 names: a clash is rare, and a clash with our own pod would turn the create into a no-op.
     while (taken.has(name) || snapshot.get(PODS, namespace, name)) name = generateName(prefix, rng);
     taken.add(name);
-    writes.push({ op: "create", resource: PODS, object: podFromTemplate(template, owner, name) });
+    const pod = podFromTemplate(template, owner, name);
+    // Upstream creates with generateName; the pod keeps it, and admission errors name the prefix.
+    pod.metadata.generateName = prefix;
+    writes.push({ op: "create", resource: PODS, object: pod });
     writes.push({ op: "event", involved: owner, type: "Normal", reason: SUCCESSFUL_CREATE, message: `Created pod: ${name}`, component });
   }
   return writes;

@@ -151,6 +151,89 @@ spec:
         target:
           type: Utilization
           averageUtilization: 50
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              role: frontend
+      ports:
+        - protocol: TCP
+          port: 80
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "services"]
+    verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+  namespace: shop
+subjects:
+  - kind: User
+    name: jane
+    apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: Role
+  name: reader
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: counts
+  namespace: shop
+spec:
+  hard:
+    count/configmaps: "100"
+---
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: claims
+  namespace: shop
+spec:
+  limits:
+    - type: PersistentVolumeClaim
+      max:
+        storage: 10Gi
 `;
 
 export const KINDS_IN_MANIFEST = [
@@ -165,4 +248,10 @@ export const KINDS_IN_MANIFEST = [
   "job.batch/pi",
   "cronjob.batch/hello",
   "horizontalpodautoscaler.autoscaling/web",
+  "ingress.networking.k8s.io/web",
+  "networkpolicy.networking.k8s.io/web",
+  "role.rbac.authorization.k8s.io/reader",
+  "rolebinding.rbac.authorization.k8s.io/reader",
+  "resourcequota/counts",
+  "limitrange/claims",
 ];
