@@ -40,6 +40,10 @@ function subresourceEntry(type: ResourceType, sub: Subresource) {
       return { kind: "Binding", verbs: ["create"] };
     case "token":
       return { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] };
+    case "exec":
+      return { kind: "PodExecOptions", verbs: ["create", "get"] };
+    case "attach":
+      return { kind: "PodAttachOptions", verbs: ["create", "get"] };
   }
 }
 

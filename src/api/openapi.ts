@@ -192,6 +192,12 @@ function resourcePaths(group: string, version: string, types: ResourceType[]): R
       const suffix = subresource[0].toUpperCase() + subresource.slice(1);
       const item: JsonObject = { parameters: [NAME_PARAM, ...scopeParams] };
       for (const action of spec.actions) {
+        if (spec.connect) {
+          // exec and attach are "connect" operations: a stream, not an object, on GET (WebSocket) and POST (SPDY).
+          const method = action === "get" ? "Get" : "Post";
+          item[action] = connectOperation(`connect${method}${gvName}${scope}${type.kind}${suffix}`, subGVK, subresource);
+          continue;
+        }
         const verb = { get: "read", post: "create", put: "replace", patch: "patch" }[action];
         item[action] = operation(action, `${verb}${gvName}${scope}${type.kind}${suffix}`, subGVK, type, subresource);
       }
@@ -202,14 +208,45 @@ function resourcePaths(group: string, version: string, types: ResourceType[]): R
 }
 
 /** What each subresource's path serves: its operations and, when not the parent's, its body kind. */
-const SUBRESOURCES: Record<Subresource, { actions: ("get" | "post" | "put" | "patch")[]; kind?: GroupVersionKind }> = {
+const SUBRESOURCES: Record<Subresource, { actions: ("get" | "post" | "put" | "patch")[]; kind?: GroupVersionKind; connect?: boolean }> = {
   status: { actions: ["get", "put", "patch"] },
   scale: { actions: ["get", "put", "patch"], kind: { group: "autoscaling", version: "v1", kind: "Scale" } },
   log: { actions: ["get"] },
   eviction: { actions: ["post"], kind: { group: "policy", version: "v1", kind: "Eviction" } },
   binding: { actions: ["post"], kind: { group: "", version: "v1", kind: "Binding" } },
   token: { actions: ["post"], kind: { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" } },
+  exec: { actions: ["get", "post"], kind: { group: "", version: "v1", kind: "PodExecOptions" }, connect: true },
+  attach: { actions: ["get", "post"], kind: { group: "", version: "v1", kind: "PodAttachOptions" }, connect: true },
 };
+
+const STREAM_PARAMS = {
+  exec: [
+    query("command", "string", "Command is the remote command to execute. argv array. Not executed within a shell."),
+    query("container", "string", "Container in which to execute the command. Defaults to only container if there is only one container in the pod."),
+  ],
+  attach: [
+    query("container", "string", "The container in which to execute the command. Defaults to only container if there is only one container in the pod."),
+  ],
+};
+
+/** connect{Get,Post}NamespacedPod{Exec,Attach}: upstream's stream operations (the answer is the stream). */
+function connectOperation(operationId: string, gvk: GroupVersionKind, subresource: Subresource): JsonObject {
+  const streams = subresource === "exec" ? STREAM_PARAMS.exec : STREAM_PARAMS.attach;
+  return {
+    description: `connect ${operationId.startsWith("connectGet") ? "GET" : "POST"} requests to ${subresource} of Pod`,
+    operationId,
+    parameters: [
+      ...streams,
+      query("stderr", "boolean", "Redirect the standard error stream of the pod for this call."),
+      query("stdin", "boolean", "Redirect the standard input stream of the pod for this call."),
+      query("stdout", "boolean", "Redirect the standard output stream of the pod for this call."),
+      query("tty", "boolean", "TTY if true indicates that a tty will be allocated for the exec call."),
+    ],
+    responses: { "200": { description: "OK", content: { "*/*": { schema: { type: "string" } } } } },
+    "x-kubernetes-action": "connect",
+    "x-kubernetes-group-version-kind": { group: gvk.group, kind: gvk.kind, version: gvk.version },
+  };
+}
 
 /** "apps", "v1" → "AppsV1"; "coordination.k8s.io" → "CoordinationV1"; core → "CoreV1" (upstream's operationIds). */
 function operationGroupVersion(group: string, version: string): string {

@@ -10,6 +10,7 @@ import { memoryCurve, secondsToOOM } from "../metrics/usage";
 import type { SimulationSettings } from "../settings";
 import { type Behaviour, containerBehaviour, printedBetween } from "./behaviour";
 import { containerEnvironment, type ContainerEnvironment } from "./environment";
+import { withExecWrites } from "./filesystem";
 import { type BackoffPolicy, kubeletBackoff } from "./backoff";
 import { imageID, parseImage } from "./images";
 import { type ProbeTimeline, probeTimeline } from "./probes";
@@ -114,12 +115,20 @@ export class PodContext {
     return { podName: this.pod.metadata?.name, namespace: this.pod.metadata?.namespace, env: env.env, files: env.files, resolved };
   }
 
-  /** When the running instance of `name` exits by itself (ms), if it does. */
+  /** When the running instance of `name` exits by itself (ms), if it does: its program ends, or someone attached ended it. */
   exitAt(name: string): number | undefined {
     const rec = this.rec(name);
     const b = this.behaviour(name);
-    if (!rec?.current || b.runSeconds === "forever") return undefined;
-    return rec.current.startedAt + b.runSeconds * this.secondMs;
+    if (!rec?.current) return undefined;
+    const ended = rec.current.ended?.at;
+    if (b.runSeconds === "forever") return ended;
+    return Math.min(ended ?? Infinity, rec.current.startedAt + b.runSeconds * this.secondMs);
+  }
+
+  /** The code the running instance of `name` exits with at `at`. */
+  exitCode(name: string, at: number): number {
+    const ended = this.rec(name)?.current?.ended;
+    return ended && ended.at <= at ? ended.code : this.behaviour(name).exitCode;
   }
 
   /**
@@ -142,7 +151,7 @@ export class PodContext {
     if (rec?.current && (rec.phase === "running" || rec.phase === "killing")) {
       timeline = probeTimeline({
         container: this.spec(name).container,
-        behaviour: this.behaviour(name),
+        behaviour: withExecWrites(this.behaviour(name), rec.current, this.secondMs),
         podIP: this.podIP,
         startMs: rec.current.startedAt,
         exitMs: Math.min(this.exitAt(name) ?? Infinity, this.oomAt(name) ?? Infinity),

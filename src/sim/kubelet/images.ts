@@ -234,6 +234,8 @@ export const SERVER_PORTS: Record<string, number[]> = {
   "k8s.gcr.io/nginx-slim": [80],
   "registry.k8s.io/e2e-test-images/nginx": [80],
   "gcr.io/google-samples/hello-app": [8080],
+  "gcr.io/google-samples/kubernetes-bootcamp": [8080],
+  "jocatalin/kubernetes-bootcamp": [8080],
   "gcr.io/google-samples/node-hello": [8080],
   "us-docker.pkg.dev/google-samples/containers/gke/hello-app": [8080],
   "registry.k8s.io/pause": [],

@@ -67,7 +67,13 @@ function relevantPodChange(previous: KObject, pod: KObject): boolean {
   const foreign = (obj: KObject) =>
     ((obj.status as PodStatus | undefined)?.conditions ?? []).filter((c) => !["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].includes(c.type));
   if (!deepEqual(foreign(previous), foreign(pod))) return true;
+  // Files changed by `kubectl exec` (exec probes may see them differently now).
+  if (execWritesStamp(previous) !== execWritesStamp(pod)) return true;
   return readRecord(pod) === undefined;
+}
+
+function execWritesStamp(pod: KObject): string {
+  return (readRecord(pod)?.containers ?? []).map((c) => `${c.current?.id}:${c.current?.files?.length ?? 0}:${c.current?.files?.at(-1)?.at ?? ""}:${c.current?.ended?.at ?? ""}`).join(",");
 }
 
 export function keysFor(change: ObjectChange, snapshot: Snapshot): string[] {
@@ -226,6 +232,15 @@ export function reconcilePod(key: string, snapshot: Snapshot, now: number, setti
  * log store (it does so only when it writes the pod anyway, so an endless printer costs no timers):
  * what `kubectl logs` should append to the stored lines. Timestamps are RFC 3339 with milliseconds.
  */
+/** The kubelet's view of a bound, admitted pod at `now` (for exec and for what its servers answer), or undefined. */
+export function podContextAt(pod: KObject, snapshot: Snapshot, now: number, settings: SimulationSettings): PodContext | undefined {
+  const record = readRecord(pod);
+  const nodeName = nodeNameOf(pod);
+  if (!record || !nodeName) return undefined;
+  const node = snapshot.get("nodes", "", nodeName);
+  return new PodContext(pod, cloneRecord(record), snapshot, settings, now, nodeName, node ? internalIP(node) : "");
+}
+
 export function unflushedLogLines(pod: KObject, container: string, snapshot: Snapshot, now: number, settings: SimulationSettings): { restart: number; lines: { time: string; text: string }[] } | undefined {
   const record = readRecord(pod);
   const nodeName = nodeNameOf(pod);

@@ -31,6 +31,17 @@ export interface Instance {
   killedBy?: string;
   /** Seconds (since startedAt) of output already handed to the log store. */
   loggedTo?: number;
+  /** Files changed by `kubectl exec` in this instance's writable layer (filesystem.ts). */
+  files?: FileWrite[];
+  /** The process ended through its stdin (an attached shell's `exit`, or EOF): when (ms) and with what code. */
+  ended?: { at: number; code: number };
+}
+
+/** A file written (or, without content, removed) at `at` ms. */
+export interface FileWrite {
+  at: number;
+  path: string;
+  content?: string;
 }
 
 /**

@@ -11,19 +11,55 @@
  */
 import { breaksOut, isAlwaysTrue } from "./analysis";
 import { basename, formatDate, numbersAfter, parseSleep, printf, qualify, testExpression, textFilter, unescape } from "./coreutils";
+import { type HttpAnswer, NeedInput, runTool, type ToolIO } from "./execTools";
 import { hexId } from "./hash";
-import type { AndOr, Command, List, Pipeline, Simple, Word } from "./shell";
+import { type AndOr, type Command, type List, type Pipeline, type Simple, type Word, ShellSyntaxError, parseScript } from "./shell";
 
 export interface Printed {
   /** Seconds since the process started. */
   at: number;
   text: string;
+  /** Exec mode only: which stream (a container's log holds both, so other runs leave it out). */
+  stream?: "stdout" | "stderr";
 }
 
 export interface FileChange {
   at: number;
   path: string;
   exists: boolean;
+  /** What was written, when it came to exist. */
+  content?: string;
+}
+
+/**
+ * A person at a shell in the container (`kubectl exec`) rather than the container's own process:
+ * output is kept as raw chunks with stdout and stderr apart, commands the image lacks are "not found",
+ * paths are relative to a working directory, stdin is real, and HTTP clients get answers.
+ */
+export interface ExecWorld {
+  flavour: "busybox" | "gnu";
+  /** Whether the image has this command (a name looked up on PATH, or a path). */
+  has(command: string): boolean;
+  /** The shell's complaint about a command it cannot find (no newline). */
+  notFound(command: string): string;
+  /** Directories that exist (files imply their parents). */
+  dirs: Set<string>;
+  podIP: string;
+  fetch(url: string): HttpAnswer;
+  /** What cluster DNS answers for `name` (through the pod's search path): addresses and their PTR names. */
+  dns(name: string): { ip: string; ptr?: string }[];
+  /** stdin so far, and whether the client has closed it. */
+  input: { text: string; eof: boolean };
+  /** Variables, working directory and last status carried from line to line of an interactive shell. */
+  shell: ShellState;
+}
+
+export interface ShellState {
+  vars: Record<string, string>;
+  /** Names exported beyond the process environment (what `env` lists). */
+  exported: string[];
+  cwd: string;
+  status: number;
 }
 
 /** Outside facts a script can wait on: DNS names of Services, for now. */
@@ -48,6 +84,8 @@ export interface ProcessContext {
   /** Whether stdin is attached and open (`stdin: true`): a shell or `cat` then waits forever. */
   stdin: boolean;
   oracle?: Oracle;
+  /** Set when a person runs the command (kubectl exec); see ExecWorld. */
+  exec?: ExecWorld;
 }
 
 /** Commands that start a long-running server (they never return). */
@@ -68,6 +106,12 @@ export interface RunResult {
   exit?: { at: number; code: number };
   /** True when the process provably never exits by itself (endless loop, server, sleep infinity). */
   forever: boolean;
+  /** Exec mode: the files when it stopped (undefined: removed). */
+  fileState?: Map<string, string | undefined>;
+  /** Exec mode: it stopped to wait for stdin that has not come yet. */
+  needsInput?: boolean;
+  /** It ended by the `exit` builtin (an interactive shell then ends too). */
+  exitCalled?: boolean;
 }
 
 export interface RunOptions {
@@ -107,6 +151,15 @@ const SERVER_COMMANDS: Record<string, number[]> = {
   agnhost: [8080],
 };
 
+/** Output one exec may produce (characters): beyond it the process is stopped. */
+const EXEC_OUTPUT_LIMIT = 4 * 1024 * 1024;
+
+/** Commands a shell runs itself: found whatever the image holds. */
+const SHELL_BUILTINS = new Set([
+  ":", "true", "false", "exit", "break", "continue", "echo", "printf", "export", "readonly", "local", "unset", "read",
+  "cd", "pwd", "test", "[", "exec", "set", "shift", "return", "type", "command", "alias", "wait", "trap", "eval", "source", ".",
+]);
+
 /** Runs `list` from time 0 with `ctx`; see RunOptions for the bounds. */
 export function runScript(list: List, ctx: ProcessContext, options: RunOptions): RunResult {
   const machine = new Machine(ctx, options);
@@ -124,6 +177,14 @@ class Machine {
   /** Output capture stack for `$(…)` and pipelines; empty means the container's stdout. */
   private readonly captures: string[][] = [];
   private readonly maxSteps: number;
+  /** Exec mode: where stderr goes for the command being run (2>/dev/null, 2>&1). */
+  private stderrTo: "stderr" | "null" | "stdout" = "stderr";
+  private cwd = "/";
+  private readonly dirs = new Set<string>();
+  private readonly exported = new Set<string>();
+  /** Exec mode: how much of stdin has been read, and how much output written. */
+  private consumed = 0;
+  private emitted = 0;
 
   constructor(
     private readonly ctx: ProcessContext,
@@ -133,6 +194,14 @@ class Machine {
     if (!this.vars.has("HOSTNAME")) this.vars.set("HOSTNAME", ctx.hostname);
     for (const [path, content] of Object.entries(ctx.files)) this.fileState.set(path, content);
     this.maxSteps = options.maxSteps ?? 200_000;
+    const shell = ctx.exec?.shell;
+    if (shell) {
+      for (const [k, v] of Object.entries(shell.vars)) this.vars.set(k, v);
+      for (const name of shell.exported) this.exported.add(name);
+      this.cwd = shell.cwd;
+      this.status = shell.status;
+      for (const dir of ctx.exec!.dirs) this.dirs.add(dir);
+    }
   }
 
   run(list: List): RunResult {
@@ -140,12 +209,25 @@ class Machine {
       this.list(list);
       this.finish(this.status);
     } catch (e) {
-      if (e instanceof Exit) this.finish(e.code);
-      else if (e instanceof Halt) {
+      if (e instanceof Exit) {
+        this.finish(e.code);
+        this.out.exitCalled = true;
+      } else if (e instanceof Halt) {
         this.flushPending();
         this.out.forever = e.forever;
       } else if (e instanceof Break) this.finish(this.status);
+      else if (e instanceof NeedInput) this.out.needsInput = true;
       else throw e;
+    }
+    const shell = this.ctx.exec?.shell;
+    if (shell) {
+      // What the next line of an interactive shell starts from.
+      const env = new Set(Object.keys(this.ctx.env));
+      shell.vars = Object.fromEntries([...this.vars].filter(([k, v]) => !env.has(k) || this.ctx.env[k] !== v));
+      shell.exported = [...this.exported];
+      shell.cwd = this.cwd;
+      shell.status = this.out.exit?.code ?? this.status;
+      this.out.fileState = this.fileState;
     }
     return this.out;
   }
@@ -163,9 +245,44 @@ class Machine {
       capture.push(text);
       return;
     }
+    if (this.ctx.exec) return this.emitExec(text, "stdout");
     const chunks = (this.pending + text).split("\n");
     this.pending = chunks.pop()!;
     for (const line of chunks) this.emit(line);
+  }
+
+  /** An error message: the log holds it with stdout; exec keeps it apart (or as 2> redirects it). */
+  private writeErr(text: string): void {
+    if (!this.ctx.exec || this.stderrTo === "stdout") return this.write(text);
+    if (this.stderrTo === "null") return;
+    this.emitExec(text, "stderr");
+  }
+
+  /** Exec mode: output as it is written; a flood (`seq 1 100000000`) stops the process, as a closed pipe would. */
+  private emitExec(text: string, stream: "stdout" | "stderr"): void {
+    if (!text || this.t > this.options.horizon) return;
+    this.emitted += text.length;
+    if (this.emitted > EXEC_OUTPUT_LIMIT) throw new Halt(false);
+    this.out.printed.push({ at: this.t, text, stream });
+  }
+
+  /** A path as the process means it: relative ones from the working directory (exec mode). */
+  private path(path: string): string {
+    if (!this.ctx.exec) return path;
+    const parts: string[] = [];
+    for (const part of (path.startsWith("/") ? path : `${this.cwd}/${path}`).split("/")) {
+      if (part === "" || part === ".") continue;
+      if (part === "..") parts.pop();
+      else parts.push(part);
+    }
+    return `/${parts.join("/")}`;
+  }
+
+  private isDir(path: string): boolean {
+    if (path === "/" || this.dirs.has(path)) return true;
+    for (const [p, content] of this.fileState) if (content !== undefined && p.startsWith(`${path}/`)) return true;
+    for (const d of this.dirs) if (d.startsWith(`${path}/`)) return true;
+    return false;
   }
 
   private flushPending(): void {
@@ -206,7 +323,7 @@ class Machine {
     const existed = this.fileState.get(path) !== undefined;
     this.fileState.set(path, content);
     const exists = content !== undefined;
-    if (existed !== exists) this.out.files.push({ at: this.t, path, exists });
+    if (existed !== exists) this.out.files.push({ at: this.t, path, exists, ...(exists ? { content } : {}) });
   }
 
   // ---- structure ----------------------------------------------------------------------------
@@ -421,15 +538,25 @@ class Machine {
     }
     const saved = cmd.assigns.map((a) => [a.name, this.vars.get(a.name)] as const);
     for (const a of cmd.assigns) this.vars.set(a.name, this.expand(a.value).join(" "));
+    const stderrBefore = this.stderrTo;
+    const errTo = cmd.redirects.find((r) => r.op === "2>" || r.op === "2>&1" || r.op === "&>");
+    if (errTo) this.stderrTo = errTo.op === "2>&1" || errTo.op === "&>" ? "stdout" : errTo.target && this.expand(errTo.target).join(" ") === "/dev/null" ? "null" : this.stderrTo;
     const out = cmd.redirects.find((r) => r.op === ">" || r.op === ">>" || r.op === "1>" || r.op === "&>" || r.op === "1>>");
-    if (out?.target) {
-      const file = this.expand(out.target).join(" ");
-      const previous = out.op.endsWith(">>") ? (this.fileState.get(file) ?? "") : "";
-      const text = this.capture(() => this.builtin(argv));
-      if (file !== "/dev/null" && file !== "/dev/stderr") this.setFile(file, previous + text);
-      else if (file === "/dev/stderr") this.write(text);
-    } else {
-      this.builtin(argv);
+    try {
+      if (out?.target) {
+        const file = this.path(this.expand(out.target).join(" "));
+        const previous = out.op.endsWith(">>") ? (this.fileState.get(file) ?? "") : "";
+        const text = this.capture(() => this.builtin(argv));
+        if (file !== "/dev/null" && file !== "/dev/stderr" && file !== "/dev/stdout") this.setFile(file, previous + text);
+        else if (file === "/dev/stderr") this.writeErr(text);
+        else if (file === "/dev/stdout") this.write(text);
+      } else if (cmd.redirects.some((r) => r.op === ">&2" || r.op === "1>&2")) {
+        this.writeErr(this.capture(() => this.builtin(argv)));
+      } else {
+        this.builtin(argv);
+      }
+    } finally {
+      this.stderrTo = stderrBefore;
     }
     for (const [name, value] of saved) {
       if (value === undefined) this.vars.delete(name);
@@ -441,6 +568,15 @@ class Machine {
     const [raw, ...args] = argv;
     const name = basename(raw);
     this.status = 0;
+    const world = this.ctx.exec;
+    if (world) {
+      if (!SHELL_BUILTINS.has(raw) && !world.has(raw)) {
+        this.writeErr(`${world.notFound(raw)}\n`);
+        this.status = 127;
+        return;
+      }
+      if (runTool(name, args, this.toolIO())) return;
+    }
     switch (name) {
       case ":":
       case "true":
@@ -476,8 +612,9 @@ class Machine {
           return;
         }
         if (args.length && name === "env") return this.builtin(args.filter((a) => !a.includes("=")));
-        for (const key of Object.keys(this.ctx.env)) this.write(`${key}=${this.vars.get(key) ?? ""}\n`);
-        this.write(`HOSTNAME=${this.ctx.hostname}\n`);
+        const names = [...Object.keys(this.ctx.env), ...this.exported];
+        for (const key of new Set(names)) if (this.vars.has(key)) this.write(`${key}=${this.vars.get(key) ?? ""}\n`);
+        if (!this.ctx.exec) this.write(`HOSTNAME=${this.ctx.hostname}\n`);
         return;
       }
       case "export":
@@ -486,18 +623,21 @@ class Machine {
         for (const a of args) {
           const eq = a.indexOf("=");
           if (eq > 0) this.vars.set(a.slice(0, eq), a.slice(eq + 1));
+          if (name === "export") this.exported.add(eq > 0 ? a.slice(0, eq) : a);
         }
         return;
       case "unset":
         for (const a of args) this.vars.delete(a);
         return;
       case "touch":
-        for (const f of args.filter((a) => !a.startsWith("-"))) if (this.fileState.get(f) === undefined) this.setFile(f, "");
+        for (const f of args.filter((a) => !a.startsWith("-")).map((a) => this.path(a))) if (this.fileState.get(f) === undefined) this.setFile(f, "");
         return;
       case "rm":
-        for (const f of args.filter((a) => !a.startsWith("-"))) {
+        for (const arg of args.filter((a) => !a.startsWith("-"))) {
+          const f = this.path(arg);
           if (this.fileState.get(f) === undefined && !args.some((a) => /^-\w*f/.test(a))) {
-            this.write(`rm: can't remove '${f}': No such file or directory\n`);
+            const gnu = this.ctx.exec?.flavour === "gnu";
+            this.writeErr(gnu ? `rm: cannot remove '${arg}': No such file or directory\n` : `rm: can't remove '${arg}': No such file or directory\n`);
             this.status = 1;
           }
           this.setFile(f, undefined);
@@ -509,7 +649,7 @@ class Machine {
         return this.ls(args);
       case "test":
       case "[":
-        this.status = testExpression(name === "[" ? args.slice(0, -1) : args, (path) => this.exists(path)) ? 0 : 1;
+        this.status = testExpression(name === "[" ? args.slice(0, -1) : args, (path) => this.exists(this.path(path))) ? 0 : 1;
         return;
       case "seq": {
         const nums = args.map(Number);
@@ -532,12 +672,15 @@ class Machine {
         if (args.includes("-f") || args.includes("-F")) throw new Halt(true);
         return;
       case "read":
+        if (world) return this.readLine(args);
         if (this.ctx.stdin) throw new Halt(true);
         this.status = 1;
         return;
       case "sh":
       case "bash":
       case "ash":
+      case "dash":
+        if (world && args[0] === "-c" && args[1] !== undefined) return this.subshell(args[1]);
         if (args.length === 0 && this.ctx.stdin) throw new Halt(true);
         return;
       case "nc":
@@ -582,14 +725,99 @@ class Machine {
       if (this.ctx.stdin) throw new Halt(true);
       return;
     }
+    const world = this.ctx.exec;
     for (const file of files) {
-      const content = this.fileState.get(file);
+      const content = this.fileState.get(this.path(file));
       if (content !== undefined) this.write(content);
-      else if (this.fileState.has(file) || file.startsWith("/tmp/")) {
+      else if (world) {
+        const dir = this.isDir(this.path(file));
+        const gnu = world.flavour === "gnu";
+        this.writeErr(dir ? (gnu ? `cat: ${file}: Is a directory\n` : `cat: read error: Is a directory\n`) : gnu ? `cat: ${file}: No such file or directory\n` : `cat: can't open '${file}': No such file or directory\n`);
+        this.status = 1;
+      } else if (this.fileState.has(file) || file.startsWith("/tmp/")) {
         this.write(`cat: can't open '${file}': No such file or directory\n`);
         this.status = 1;
       }
     }
+  }
+
+  /** `read [-r] NAME…` from the exec's stdin: one line, or wait for it; status 1 at end of input. */
+  private readLine(args: string[]): void {
+    const input = this.ctx.exec!.input;
+    const rest = input.text.slice(this.consumed);
+    const newline = rest.indexOf("\n");
+    if (newline < 0 && !input.eof) throw new NeedInput();
+    if (newline < 0 && rest === "") {
+      this.status = 1;
+      return;
+    }
+    const line = newline < 0 ? rest : rest.slice(0, newline);
+    this.consumed += newline < 0 ? rest.length : newline + 1;
+    const names = args.filter((a) => !a.startsWith("-"));
+    const fields = line.trim().split(/[ \t]+/);
+    names.forEach((n, i) => this.vars.set(n, i === names.length - 1 ? fields.slice(i).join(" ") : (fields[i] ?? "")));
+    if (names.length === 0) this.vars.set("REPLY", line);
+  }
+
+  /** `sh -c '…'` run by hand inside a script: the same interpreter, its exit ending only itself. */
+  private subshell(script: string): void {
+    let list: List;
+    try {
+      list = parseScript(script);
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      this.writeErr(`sh: syntax error: ${e.message}\n`);
+      this.status = 2;
+      return;
+    }
+    try {
+      this.list(list);
+    } catch (e) {
+      if (!(e instanceof Exit)) throw e;
+      this.status = e.code & 255;
+    }
+  }
+
+  /** The tools' view of this process (exec mode). */
+  private toolIO(): ToolIO {
+    const world = this.ctx.exec!;
+    return {
+      flavour: world.flavour,
+      cwd: () => this.cwd,
+      chdir: (path) => {
+        this.cwd = path;
+        this.vars.set("PWD", path);
+      },
+      resolve: (path) => this.path(path),
+      read: (path) => this.fileState.get(path),
+      write: (path, content) => this.setFile(path, content),
+      isDir: (path) => this.isDir(path),
+      mkdir: (path) => {
+        this.dirs.add(path);
+      },
+      list: (dir) => {
+        const prefix = dir === "/" ? "/" : `${dir}/`;
+        const names = new Set<string>();
+        for (const [path, content] of this.fileState) if (content !== undefined && path.startsWith(prefix)) names.add(path.slice(prefix.length).split("/")[0]);
+        for (const d of this.dirs) if (d.startsWith(prefix) && d !== prefix) names.add(d.slice(prefix.length).split("/")[0]);
+        return [...names].filter(Boolean).sort();
+      },
+      stdin: () => {
+        if (!world.input.eof) return undefined;
+        const rest = world.input.text.slice(this.consumed);
+        this.consumed = world.input.text.length;
+        return rest;
+      },
+      out: (text) => this.write(text),
+      err: (text) => this.writeErr(text),
+      setStatus: (code) => {
+        this.status = code;
+      },
+      hostname: this.ctx.hostname,
+      podIP: world.podIP,
+      has: (command) => world.has(command),
+      fetch: (url) => world.fetch(url),
+    };
   }
 
   private ls(args: string[]): void {
@@ -613,6 +841,7 @@ class Machine {
   /** A file, or a directory holding files (mounted volumes). */
   private exists(path: string): boolean {
     if (this.fileState.get(path) !== undefined) return true;
+    if (this.ctx.exec && this.isDir(path)) return true;
     for (const [p, content] of this.fileState) if (content !== undefined && p.startsWith(`${path}/`)) return true;
     return false;
   }
@@ -626,16 +855,23 @@ class Machine {
   private lookup(tool: string, args: string[]): void {
     const name = args.filter((a) => !a.startsWith("-") && a !== "hosts").pop();
     if (!name) return;
-    const fqdn = qualify(name, this.ctx.namespace);
-    const ip = this.ctx.oracle?.resolve(name, this.t);
-    if (ip === undefined && !this.out.waitingFor.includes(name)) this.out.waitingFor.push(name);
-    if (tool === "nslookup") {
-      // busybox 1.28's format, the image the init-container docs use.
-      this.write("Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n");
-      this.write(ip === undefined ? `nslookup: can't resolve '${name}'\n` : `Name:      ${fqdn}\nAddress 1: ${ip} ${fqdn}\n`);
-    } else if (ip !== undefined) {
-      this.write(`${ip}       ${fqdn}\n`);
+    const world = this.ctx.exec;
+    // Each answer with the name its address reverse-resolves to (a PTR record), when it has one.
+    let answers: { ip: string; ptr?: string }[];
+    if (world) answers = world.dns(name);
+    else {
+      const ip = this.ctx.oracle?.resolve(name, this.t);
+      answers = ip === undefined ? [] : [{ ip, ptr: qualify(name, this.ctx.namespace) }];
     }
-    this.status = ip === undefined ? 1 : 0;
+    if (answers.length === 0 && !this.out.waitingFor.includes(name)) this.out.waitingFor.push(name);
+    if (tool === "nslookup") {
+      // busybox 1.28's format, the image the DNS docs use: the name as asked, each address with its PTR.
+      this.write("Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n");
+      if (answers.length === 0) this.writeErr(`nslookup: can't resolve '${name}'\n`);
+      else this.write(`Name:      ${name}\n${answers.map((a, i) => `Address ${i + 1}: ${a.ip}${a.ptr ? ` ${a.ptr}` : ""}\n`).join("")}`);
+    } else {
+      for (const a of answers) this.write(`${a.ip.padEnd(15)} ${a.ptr ?? name}\n`);
+    }
+    this.status = answers.length === 0 ? 1 : 0;
   }
 }

@@ -203,7 +203,7 @@ export const CONTAINER_STAGES: Stage[] = [
       const other = Math.min(ctx.probes(rec!.name)?.kill?.at ?? Infinity, ctx.oomAt(rec!.name) ?? Infinity);
       return exit !== undefined && exit <= other ? exit : undefined;
     },
-    next: (ctx, at, rec) => finishInstance(ctx, rec!, at, ctx.behaviour(rec!.name).exitCode),
+    next: (ctx, at, rec) => finishInstance(ctx, rec!, at, ctx.exitCode(rec!.name, at)),
   },
   {
     name: "oom-kill",

@@ -62,7 +62,11 @@ export function finishAttempt(ctx: PodContext, rec: ContainerRecord, startAt: nu
   };
   ctx.event("Normal", "Created", `Created container ${name}`, name);
   ctx.event("Normal", "Started", `Started container ${name}`, name);
-  if (rec.current) rec.previous = rec.current;
+  // The old instance's writable layer goes with it (exec's writes are not carried over).
+  if (rec.current) {
+    const { files: _gone, ...previous } = rec.current;
+    rec.previous = previous;
+  }
   rec.current = instance;
   rec.phase = "running";
   delete rec.unhealthyReported;

@@ -97,7 +97,7 @@ describe("containerBehaviour: what it prints", () => {
 describe("containerBehaviour: files, servers, load", () => {
   it("models the liveness example's file for exec probes", () => {
     const b = behaviour(container("registry.k8s.io/busybox", { args: sh("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600") }));
-    expect(b.files).toEqual([{ at: 0, path: "/tmp/healthy", exists: true }, { at: 30, path: "/tmp/healthy", exists: false }]);
+    expect(b.files).toEqual([{ at: 0, path: "/tmp/healthy", exists: true, content: "" }, { at: 30, path: "/tmp/healthy", exists: false }]);
     expect(b.runSeconds).toBe(630);
   });
 
