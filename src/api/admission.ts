@@ -101,8 +101,13 @@ function nextNodeIndex(ctx: ApiContext): number {
   return index;
 }
 
+type ServiceSpecFields = {
+  type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: { nodePort?: number }[];
+  allocateLoadBalancerNodePorts?: boolean; externalTrafficPolicy?: string; healthCheckNodePort?: number;
+};
+
 function allocateService(ctx: ApiContext, svc: KObject): void {
-  const spec = (svc.spec ??= {}) as { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: { nodePort?: number }[] };
+  const spec = (svc.spec ??= {}) as ServiceSpecFields;
   const used = usedServiceAddresses(ctx);
   if (spec.type !== "ExternalName") {
     if (!spec.clusterIP) {
@@ -115,16 +120,38 @@ function allocateService(ctx: ApiContext, svc: KObject): void {
     }
     spec.clusterIPs = [spec.clusterIP];
   }
-  if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
-    let next = NODE_PORT_MIN;
-    for (const port of spec.ports ?? []) {
-      if (port.nodePort) continue;
-      while (used.nodePorts.has(next) && next <= NODE_PORT_MAX) next++;
-      port.nodePort = next;
-      used.nodePorts.add(next);
-    }
-  }
+  allocateNodePorts(spec, used.nodePorts);
   svc.status = { loadBalancer: {} };
+}
+
+/**
+ * The allocators on update: a Service whose new type needs what the old one did not get it now —
+ * a cluster IP (from ExternalName), node ports (to NodePort or LoadBalancer), a health-check node
+ * port (LoadBalancer with externalTrafficPolicy Local). `kubectl patch svc web -p
+ * '{"spec":{"type":"NodePort"}}'` relies on it.
+ */
+export function allocateServiceUpdate(ctx: ApiContext, svc: KObject): void {
+  const spec = (svc.spec ??= {}) as ServiceSpecFields;
+  const used = usedServiceAddresses(ctx);
+  if (spec.type !== "ExternalName" && !spec.clusterIP) {
+    spec.clusterIP = nextFreeIp(used.ips);
+    spec.clusterIPs = [spec.clusterIP];
+  }
+  allocateNodePorts(spec, used.nodePorts);
+}
+
+/** Node ports for the ports that have none, and the health-check port, from 30000–32767. */
+function allocateNodePorts(spec: ServiceSpecFields, used: Set<number>): void {
+  const take = () => {
+    let port = NODE_PORT_MIN;
+    while (used.has(port) && port <= NODE_PORT_MAX) port++;
+    used.add(port);
+    return port;
+  };
+  if (spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false)) {
+    for (const port of spec.ports ?? []) port.nodePort ||= take();
+  }
+  if (spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local") spec.healthCheckNodePort ||= take();
 }
 
 function usedServiceAddresses(ctx: ApiContext): { ips: Set<string>; nodePorts: Set<number> } {

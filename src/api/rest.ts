@@ -19,7 +19,7 @@ import { validate } from "./validation";
 import type { Store } from "../store/types";
 import type { SimulationSettings } from "../sim/settings";
 import { deepEqual } from "./deepEqual";
-import { admitCreate, admitMutating } from "./admission";
+import { admitCreate, admitMutating, allocateServiceUpdate } from "./admission";
 
 export interface ApiContext {
   store: Store;
@@ -234,6 +234,7 @@ function commitUpdate(ctx: ApiContext, target: Target, old: KObject, obj: KObjec
   if (target.type.kind === "Service") preserveAllocatedServiceValues(next, old);
   applyDefaults(target.type, next);
   validateOrThrow(target, next, old);
+  if (target.type.kind === "Service") allocateServiceUpdate(ctx, next);
 
   if (tracksGeneration(target.type)) {
     const generation = old.metadata.generation ?? 1;

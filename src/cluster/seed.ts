@@ -93,6 +93,7 @@ function seedClusterDns(ctx: ApiContext): void {
       template: {
         metadata: { labels },
         spec: {
+          priorityClassName: "system-cluster-critical",
           serviceAccountName: "coredns",
           dnsPolicy: "Default",
           nodeSelector: { "kubernetes.io/os": "linux" },

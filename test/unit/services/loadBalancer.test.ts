@@ -56,15 +56,30 @@ describe("the service controller (LoadBalancer)", () => {
 
   it("lets a type change drop what only the old type used (the strategy's dropTypeDependentFields)", () => {
     const c = new SimCluster([]);
-    c.apply(service("web", "LoadBalancer"));
+    c.apply(service("web", "LoadBalancer", { externalTrafficPolicy: "Local" }));
     const lb = c.get("services", "web") as any;
-    expect(lb.spec).toMatchObject({ allocateLoadBalancerNodePorts: true, externalTrafficPolicy: "Cluster" });
+    expect(lb.spec).toMatchObject({ allocateLoadBalancerNodePorts: true, healthCheckNodePort: expect.any(Number) });
     const asNodePort = c.patch("Service", "web", { spec: { type: "NodePort" } }) as any;
     expect(asNodePort.spec.allocateLoadBalancerNodePorts).toBeUndefined();
+    expect(asNodePort.spec.healthCheckNodePort).toBeUndefined();
     expect(asNodePort.spec.ports[0].nodePort).toBe(lb.spec.ports[0].nodePort);
     const asClusterIP = c.patch("Service", "web", { spec: { type: "ClusterIP" } }) as any;
     expect(asClusterIP.spec.ports[0].nodePort).toBeUndefined();
     expect(asClusterIP.spec.externalTrafficPolicy).toBeUndefined();
     expect(asClusterIP.spec.clusterIP).toBe(lb.spec.clusterIP);
+  });
+
+  it("allocates what a new type needs on update: node ports, a health-check port", () => {
+    const c = new SimCluster([]);
+    c.apply(service("web", "ClusterIP"));
+    const asNodePort = c.patch("Service", "web", { spec: { type: "NodePort" } }) as any;
+    expect(asNodePort.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    const asLb = c.patch("Service", "web", { spec: { type: "LoadBalancer" } }) as any;
+    expect(asLb.spec.ports[0].nodePort).toBe(asNodePort.spec.ports[0].nodePort);
+    expect(asLb.spec.healthCheckNodePort).toBeUndefined();
+    // The "Using Source IP" tutorial: externalTrafficPolicy Local on a LoadBalancer gets a health-check port.
+    const local = c.patch("Service", "web", { spec: { externalTrafficPolicy: "Local" } }) as any;
+    expect(local.spec.healthCheckNodePort).toBeGreaterThanOrEqual(30000);
+    expect(local.spec.healthCheckNodePort).not.toBe(local.spec.ports[0].nodePort);
   });
 });
