@@ -1,295 +1,57 @@
 /**
- * One cluster, one Durable Object: a thin shell that owns the cluster's storage, authenticates
- * requests, and hands them to the API server. Writes commit in one SQLite transaction and are then
- * published to open watches.
+ * One cluster, one Durable Object: a thin shell that authenticates and hands everything to the
+ * cluster's engine (engine.ts) — requests, the alarm, creation, the scheduled event's wake.
  */
 import { DurableObject } from "cloudflare:workers";
 import { unauthorized, statusResponse } from "../api/errors";
-import type { ApiContext } from "../api/rest";
-import { ApiServer } from "../api/server";
-import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
-import { ObjectStore } from "../store/objects";
-import { Runner } from "../controllers/runner";
-import { wakeCronJobs } from "../controllers/cronjob/wake";
-import { storeSnapshot } from "../controllers/snapshot";
-import { unflushedLogLines } from "../sim/kubelet";
-import { resolveSettings, settingsFor, type SimulationSettings } from "../sim/settings";
 import { bearerToken, tokenMatches } from "../tenancy/tokens";
-import { ClusterHistory } from "../tenancy/history";
-import { SqlOutbox } from "../store/outbox";
-import { Activity, type ActivityReport } from "./activity";
-import { adminRoutes } from "./admin";
-import { outboxEntriesFor, scheduleEntry, type OutboxEntry } from "./outbox";
-import { rawInsert } from "./bench";
-import { clusterControllers } from "./controllers";
-import { seedCluster } from "./seed";
+import { ClusterEngine, type ClusterInit, type ClusterSummary } from "./engine";
 
-export interface ClusterInit {
-  id: string;
-  name: string;
-  nodes: number;
-  tokenHash: string;
-  createdAt: string;
-  simulation?: Partial<SimulationSettings>;
-}
-
-/** How long one alarm may run controllers before it lets requests in and re-arms. */
-const ALARM_SLICE_MS = 200;
-
-export interface ClusterSummary {
-  id: string;
-  name: string;
-  created: string;
-  nodes: number;
-  objects: Record<string, number>;
-  resourceVersion: number;
-  /** The armed alarm, or null when the cluster is asleep. */
-  alarm: { at: string; for: string[] } | null;
-  simulation: SimulationSettings;
-  /** Alarms, wakes and reconciles since this instance started (memory only). */
-  activity: ActivityReport;
-}
-
-/** upstream's generateName alphabet: no vowels (no words), no 0/1/3 (confusable). */
-const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+export type { ClusterInit, ClusterSummary } from "./engine";
 
 export class ClusterObject extends DurableObject<Env> {
-  private store!: ObjectStore;
-  private readonly hub: WatchHub;
-  private api!: ApiServer;
-  private runner!: Runner;
-  private outbox!: SqlOutbox<OutboxEntry>;
-  private flushing: Promise<void> | undefined;
-  /** Outbox rows were written since the last flush began (the table may also hold older ones). */
-  private outboxPending = true;
-  private admin!: ReturnType<typeof adminRoutes>;
-  /** The alarm time we last armed (undefined: none), so unchanged schedules cost no storage call. */
-  private armedAt: number | undefined;
-  /** While the alarm runs steps, arming waits for its end (one setAlarm instead of one per step). */
-  private inAlarm = false;
-  private readonly activity = new Activity(Date.now());
+  private readonly engine: ClusterEngine;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.hub = new WatchHub(() => this.store.resourceVersion);
-    this.open();
-    ctx.blockConcurrencyWhile(async () => {
-      this.armedAt = (await ctx.storage.getAlarm()) ?? undefined;
-    });
+    this.engine = new ClusterEngine(ctx.storage, env, (promise) => ctx.waitUntil(promise));
+    ctx.blockConcurrencyWhile(() => this.engine.loadArmedAlarm());
   }
 
-  /** (Re)builds everything that sits on storage: after construction and after the cluster is wiped. */
-  private open(): void {
-    this.store = new ObjectStore(this.ctx.storage.sql);
-    this.outbox = new SqlOutbox(this.ctx.storage.sql);
-    this.api = this.newApiServer();
-    this.newRunner();
-    this.admin = adminRoutes({
-      context: this.api.context,
-      run: (write) => this.commit(write),
-      settings: () => this.settings(),
-      configure: (settings) => {
-        this.store.setMeta("simulation", JSON.stringify({ ...JSON.parse(this.store.meta("simulation") ?? "{}"), ...settings }));
-        this.newRunner();
-        return this.settings();
-      },
-      history: async () => {
-        await this.flushOutbox();
-        return this.history();
-      },
-    });
-  }
-
-  /** Controllers are built for the cluster's simulation settings: again whenever those change. */
-  private newRunner(): void {
-    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1), this.activity);
-  }
-
-  private settings(): SimulationSettings {
-    return resolveSettings(settingsFor(this.env.KUBEFLARE_SIM_PROFILE), JSON.parse(this.store.meta("simulation") ?? "{}"));
-  }
-
-  private newApiServer(): ApiServer {
-    const context: ApiContext = {
-      store: this.store,
-      now: () => new Date(),
-      uid: () => crypto.randomUUID(),
-      nameSuffix: () => {
-        const bytes = crypto.getRandomValues(new Uint8Array(5));
-        return [...bytes].map((b) => NAME_SUFFIX_ALPHABET[b % NAME_SUFFIX_ALPHABET.length]).join("");
-      },
-      simulation: () => this.settings(),
-      liveLogs: (pod, container, now) => unflushedLogLines(pod, container, storeSnapshot(this.store), now, this.settings()),
-    };
-    return new ApiServer(context, this.hub, (write) => this.commit(write));
-  }
-
-  /**
-   * Runs `write` as one transaction that also enqueues the controller work its changes cause, then
-   * tells the watchers what changed and arms the alarm for the earliest due work.
-   */
-  private commit<T>(write: () => T): T {
-    const now = Date.now();
-    let result: T;
-    let changes;
-    try {
-      [result, changes] = this.ctx.storage.transactionSync(() => {
-        const value = write();
-        const made = this.store.takeChanges();
-        this.runner.observe(made, now);
-        const entries = outboxEntriesFor(made, now);
-        this.outbox.append(entries);
-        if (entries.length) this.outboxPending = true;
-        return [value, made] as const;
-      });
-    } catch (error) {
-      this.store.reload();
-      throw error;
-    }
-    this.hub.publish(changes);
-    if (!this.inAlarm) this.armAlarm();
-    if (this.outboxPending) this.ctx.waitUntil(this.flushOutbox());
-    return result;
-  }
-
-  private history(): ClusterHistory {
-    return new ClusterHistory(this.env.DB, this.store.meta("id")!);
-  }
-
-  /** Sends the outbox to D1; rows go only once D1 has them (a failure leaves them for the next flush). */
-  private flushOutbox(): Promise<void> {
-    // `.finally` runs after the assignment even when there is nothing to send.
-    this.flushing ??= this.drainOutbox().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
-  }
-
-  private async drainOutbox(): Promise<void> {
-    this.outboxPending = false;
-    try {
-      for (let batch = this.outbox.peek(100); batch.length; batch = this.outbox.peek(100)) {
-        await this.history().apply(batch.map((row) => row.entry));
-        this.outbox.ack(batch[batch.length - 1].id);
-      }
-    } catch (error) {
-      this.outboxPending = true;
-      console.error("outbox flush failed; will retry", error);
-    }
-  }
-
-  /**
-   * The scheduled event found a CronJob of this cluster due: pass over the due CronJobs and move their
-   * index rows on (wakeCronJobs). `scheduledTime` is the trigger's; work is never due before it, so a
-   * clock a little behind the Worker's still finds the schedule time passed.
-   */
-  async wake(scheduledTime?: number): Promise<void> {
-    this.activity.woken();
-    const at = Math.max(Date.now(), scheduledTime ?? 0);
-    this.commit(() => {
-      const { work, nextRuns } = wakeCronJobs(this.store.list("cronjobs.batch", undefined).items, at);
-      for (const item of work) this.store.enqueue(item);
-      this.outbox.append(nextRuns.map((r) => scheduleEntry(r.namespace, r.name, r.nextRun)));
-      if (nextRuns.length) this.outboxPending = true;
-    });
-  }
-
-  /** One alarm for the earliest due work; none at all when nothing is queued (idle is free). */
-  private armAlarm(): void {
-    const due = this.store.nextDue();
-    if (due === this.armedAt) return;
-    this.armedAt = due;
-    if (due === undefined) void this.ctx.storage.deleteAlarm();
-    else void this.ctx.storage.setAlarm(due);
+  async fetch(request: Request): Promise<Response> {
+    if (!(await this.authorized(bearerToken(request.headers.get("authorization"))))) return statusResponse(unauthorized());
+    return this.engine.handle(request);
   }
 
   /** Runs due controller work for a slice of time, letting requests in between slices. */
   async alarm(): Promise<void> {
-    this.activity.alarmed();
-    this.armedAt = undefined;
-    this.inAlarm = true;
-    try {
-      const sliceEnd = Date.now() + ALARM_SLICE_MS;
-      for (let now = Date.now(); now <= sliceEnd; now = Date.now()) {
-        if (!this.commit(() => this.runner.step(now))) break;
-      }
-    } finally {
-      this.inAlarm = false;
-      this.armAlarm();
-    }
+    await this.engine.alarm();
   }
 
   /** Creates the cluster's initial state; a repeated call (a retried create) changes nothing. */
   async init(params: ClusterInit): Promise<void> {
-    if (this.store.meta("tokenHash")) return;
-    if (params.simulation) {
-      this.store.setMeta("simulation", JSON.stringify(params.simulation));
-      this.newRunner();
-    }
-    this.commit(() => {
-      this.store.setMeta("id", params.id);
-      this.store.setMeta("name", params.name);
-      this.store.setMeta("createdAt", params.createdAt);
-      this.store.setMeta("tokenHash", params.tokenHash);
-      seedCluster(this.api.context, params.nodes);
-    });
+    await this.engine.init(params);
+  }
+
+  /** The scheduled event found a CronJob of this cluster due. */
+  async wake(scheduledTime?: number): Promise<void> {
+    await this.engine.wake(scheduledTime);
   }
 
   async summary(token: string | undefined): Promise<ClusterSummary | null> {
-    if (!(await this.authorized(token))) return null;
-    const alarm = await this.ctx.storage.getAlarm();
-    return {
-      id: this.store.meta("id")!,
-      name: this.store.meta("name")!,
-      created: this.store.meta("createdAt")!,
-      nodes: this.store.count("nodes"),
-      objects: this.store.countsByResource(),
-      resourceVersion: this.store.resourceVersion,
-      alarm: alarm === null ? null : { at: new Date(alarm).toISOString(), for: this.store.queuedControllers() },
-      simulation: this.settings(),
-      activity: this.activity.report(),
-    };
+    return (await this.authorized(token)) ? this.engine.summary() : null;
   }
 
   /** Deletes every trace of the cluster; returns false when the token does not open it. */
   async destroy(token: string | undefined): Promise<boolean> {
     if (!(await this.authorized(token))) return false;
-    this.hub.closeAll();
-    await this.history().drop();
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.armedAt = undefined;
-    this.open();
+    await this.engine.destroy();
     return true;
   }
 
-  async fetch(request: Request): Promise<Response> {
-    if (!(await this.authorized(bearerToken(request.headers.get("authorization"))))) {
-      return statusResponse(unauthorized());
-    }
-    const path = new URL(request.url).pathname;
-    if (path.startsWith("/_kubeflare/")) return this.admin.fetch(request);
-    if (this.env.KUBEFLARE_BENCH === "1" && path === "/__bench/raw") {
-      return rawInsert(this.ctx.storage.sql, await request.text());
-    }
-    return this.api.handle(request);
-  }
-
   private async authorized(token: string | undefined): Promise<boolean> {
-    const hash = this.store.meta("tokenHash");
+    const hash = this.engine.tokenHash();
     return !!token && !!hash && (await tokenMatches(token, hash));
   }
-}
-
-/** mulberry32: the seeded random source handed to controllers (no Math.random below this shell). */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
