@@ -68,12 +68,22 @@ function relevantPodChange(previous: KObject, pod: KObject): boolean {
     ((obj.status as PodStatus | undefined)?.conditions ?? []).filter((c) => !["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].includes(c.type));
   if (!deepEqual(foreign(previous), foreign(pod))) return true;
   // Files changed by `kubectl exec` (exec probes may see them differently now).
-  if (execWritesStamp(previous) !== execWritesStamp(pod)) return true;
+  if (execWrote(previous, pod)) return true;
   return readRecord(pod) === undefined;
 }
 
-function execWritesStamp(pod: KObject): string {
-  return (readRecord(pod)?.containers ?? []).map((c) => `${c.current?.id}:${c.current?.files?.length ?? 0}:${c.current?.files?.at(-1)?.at ?? ""}:${c.current?.ended?.at ?? ""}`).join(",");
+/**
+ * Whether `kubectl exec` (or an attached shell's exit) changed a running instance between the two
+ * versions: same instance, other files or end. A new instance is the kubelet's own doing and needs
+ * no extra pass (counting it made every container start cost two more kubelet passes).
+ */
+function execWrote(previous: KObject, pod: KObject): boolean {
+  const before = new Map((readRecord(previous)?.containers ?? []).map((c) => [c.name, c.current]));
+  return (readRecord(pod)?.containers ?? []).some((c) => {
+    const old = before.get(c.name);
+    if (!c.current || !old || old.id !== c.current.id) return false;
+    return (old.files?.length ?? 0) !== (c.current.files?.length ?? 0) || old.files?.at(-1)?.at !== c.current.files?.at(-1)?.at || old.ended?.at !== c.current.ended?.at;
+  });
 }
 
 export function keysFor(change: ObjectChange, snapshot: Snapshot): string[] {
