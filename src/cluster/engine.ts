@@ -11,6 +11,7 @@ import { WatchHub } from "../api/watch";
 import type { Env } from "../env";
 import { ObjectStore } from "../store/objects";
 import { Runner } from "../controllers/runner";
+import { mulberry32 } from "../controllers/rng";
 import { wakeCronJobs } from "../controllers/cronjob/wake";
 import { storeSnapshot } from "../controllers/snapshot";
 import { unflushedLogLines } from "../sim/kubelet";
@@ -109,7 +110,7 @@ export class ClusterEngine {
 
   /** Controllers are built for the cluster's simulation settings: again whenever those change. */
   private newRunner(): void {
-    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), seededRng(this.store.resourceVersion + 1), this.activity);
+    this.runner = new Runner(this.api.context, clusterControllers(this.settings()), mulberry32(this.store.resourceVersion + 1), this.activity);
   }
 
   private settings(): SimulationSettings {
@@ -255,15 +256,4 @@ export class ClusterEngine {
     this.armedAt = undefined;
     this.open();
   }
-}
-/** mulberry32: the seeded random source handed to controllers (no Math.random below this shell). */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -15,6 +15,7 @@
  *     container's current files; `exit` ends it with its code. With a TTY it prints a prompt (`/ # `,
  *     `root@pod:/# `), echoes what is typed, handles backspace, ^C and ^D, and ends lines with \r\n.
  */
+import { mulberry32 } from "../../controllers/rng";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { KObject } from "../../api/types";
 import type { Snapshot } from "../../controllers/types";
@@ -93,16 +94,6 @@ function ociError(instanceId: string, program: string, seed: string): string {
   return `error executing command in container: failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": ${why}: unknown`;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Whether the image has `program` (a name on PATH, a path to one, or a file the image or a volume holds). */
 function hasProgram(land: Userland, view: FileView | undefined, program: string): boolean {
@@ -389,7 +380,7 @@ export class ExecProcess {
       secondMs: ctx.secondMs,
       files: Object.fromEntries(view.files),
       stdin: false,
-      exec: this.world(world, ctx, view, input, mulberry(seed)),
+      exec: this.world(world, ctx, view, input, mulberry32(seed)),
     }, { horizon: STEP_HORIZON, analyze: false });
   }
 

@@ -6,6 +6,7 @@
  *   - no node holds more requested cpu, memory or pods than it has allocatable;
  *   - a pod is bound at most once and never moves to another node.
  */
+import { mulberry32 } from "../../../src/controllers/rng";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { KObject } from "../../../src/api/types";
 import { keyOf, type Controller, type ObjectChange, type Snapshot, type Write } from "../../../src/controllers/types";
@@ -24,16 +25,7 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** A seeded PRNG (mulberry32): the only randomness a reconcile sees. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 export interface RecordedEvent {
   object: string;
