@@ -32,6 +32,12 @@ describe("HorizontalPodAutoscaler walkthrough", () => {
     expect(top).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/m);
     expect(top).toMatch(/^php-apache-\S+\s+\d+m\s+\d+Mi/m);
     expect(await ok(cluster, ["top", "nodes"])).toMatch(/^node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
+    const containers = await ok(cluster, ["top", "pods", "--containers", "-l", "run=php-apache"]);
+    expect(containers).toMatch(/^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/m);
+    expect(containers).toMatch(/^php-apache-\S+\s+php-apache\s+\d+m\s+\d+Mi/m);
+    const all = await ok(cluster, ["top", "pods", "-A"]);
+    expect(all).toMatch(/^kube-system\s+coredns-\S+\s+\d+m\s+\d+Mi/m);
+    expect(all).toMatch(/^default\s+load-generator\s+\d+m\s+\d+Mi/m);
     const events = await ok(cluster, ["describe", "hpa", "php-apache"]);
     expect(events).toMatch(/SuccessfulRescale.*New size: \d+; reason: cpu resource utilization \(percentage of request\) above target/);
   });

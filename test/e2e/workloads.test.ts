@@ -278,5 +278,17 @@ describe("DaemonSet", () => {
     await ok(cluster, ["rollout", "status", "ds/fluentd-elasticsearch", "-n", "kube-logging", "--timeout=60s"]);
     const images = (await json(["get", "pods", "-n", "kube-logging"])).items.map((p: any) => p.spec.containers[0].image);
     expect(new Set(images)).toEqual(new Set(["quay.io/fluentd_elasticsearch/fluentd:v2.6.0"]));
+    expect(await ok(cluster, ["rollout", "history", "ds/fluentd-elasticsearch", "-n", "kube-logging"])).toMatch(/^1\s+<none>\n2\s+<none>/m);
+    expect(await ok(cluster, ["rollout", "undo", "ds/fluentd-elasticsearch", "-n", "kube-logging"])).toContain("daemonset.apps/fluentd-elasticsearch rolled back");
+    await ok(cluster, ["rollout", "status", "ds/fluentd-elasticsearch", "-n", "kube-logging", "--timeout=60s"]);
+    const undone = (await json(["get", "pods", "-n", "kube-logging"])).items.map((p: any) => p.spec.containers[0].image);
+    expect(new Set(undone)).toEqual(new Set(["quay.io/fluentd_elasticsearch/fluentd:v2.5.2"]));
+
+    // A node removed takes its daemon pod with it.
+    await ok(cluster, ["apply", "-f", "-"], { input: "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-gone\n" });
+    await until("a daemon pod on node-gone", async () => (await json(["get", "pods", "-n", "kube-logging", "--field-selector", "spec.nodeName=node-gone"])).items.length === 1);
+    await ok(cluster, ["delete", "node", "node-gone"]);
+    await until("node-gone's pod gone", async () => (await json(["get", "pods", "-n", "kube-logging"])).items.length === 3);
+    expect(await ok(cluster, ["get", "ds", "-n", "kube-logging"])).toMatch(/^fluentd-elasticsearch\s+3\s+3\s+3\s+3\s+3\s+<none>/m);
   });
 });
