@@ -135,3 +135,22 @@ describe("Exposing an External IP Address to Access an Application in a Cluster"
     await ok(cluster, ["delete", "deployment", "hello-world"]);
   });
 });
+
+describe("Define a Command and Arguments / Define Environment Variables", () => {
+  it("prints what the docs show through kubectl logs", async () => {
+    await ok(cluster, ["apply", "-f", "-"], {
+      input: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: command-demo\n  labels:\n    purpose: demonstrate-command\nspec:\n  containers:\n  - name: command-demo-container\n    image: debian\n    command: [\"printenv\"]\n    args: [\"HOSTNAME\", \"KUBERNETES_PORT\"]\n  restartPolicy: OnFailure\n",
+    });
+    await until("command-demo Completed", async () => (await json(["get", "pod", "command-demo"])).status.phase === "Succeeded");
+    expect(await ok(cluster, ["logs", "command-demo"])).toBe("command-demo\ntcp://10.96.0.1:443\n");
+
+    await ok(cluster, ["apply", "-f", "-"], {
+      input: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: envar-demo\nspec:\n  containers:\n  - name: envar-demo-container\n    image: gcr.io/google-samples/hello-app:2.0\n    env:\n    - name: DEMO_GREETING\n      value: \"Hello from the environment\"\n    - name: DEMO_FAREWELL\n      value: \"Such a sweet sorrow\"\n",
+    });
+    await ok(cluster, ["wait", "--for=condition=Ready", "pod/envar-demo", "--timeout=60s"]);
+    const env = await ok(cluster, ["exec", "envar-demo", "--", "printenv"]);
+    expect(env).toMatch(/^DEMO_GREETING=Hello from the environment$/m);
+    expect(env).toMatch(/^DEMO_FAREWELL=Such a sweet sorrow$/m);
+    expect(env).toMatch(/^KUBERNETES_SERVICE_HOST=10\.96\.0\.1$/m);
+  });
+});

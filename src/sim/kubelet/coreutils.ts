@@ -125,7 +125,7 @@ export interface FilterResult {
   files: [string, string][];
 }
 
-/** The pipe stages docs scripts use on text: cat, tee, grep [-v], head/tail -n, wc [-l]; others swallow it. */
+/** The pipe stages docs scripts use on text: cat, tee, grep [-v], head/tail -n, wc [-l], sort [-n] [-r], uniq; others swallow it. */
 export function textFilter(argv: string[], input: string): FilterResult {
   const lines = input.split("\n").filter((l, i, all) => l !== "" || i < all.length - 1);
   const joined = (kept: string[]) => kept.map((l) => `${l}\n`).join("");
@@ -145,6 +145,12 @@ export function textFilter(argv: string[], input: string): FilterResult {
       const n = Number(/^-n?(\d+)$/.exec(argv[1] ?? "")?.[1] ?? argv[2] ?? 10) || 10;
       return { output: joined(name === "head" ? lines.slice(0, n) : lines.slice(-n)), status: 0, files: [] };
     }
+    case "sort": {
+      const sorted = [...lines].sort(argv.includes("-n") ? (a, b) => parseFloat(a) - parseFloat(b) : undefined);
+      return { output: joined(argv.includes("-r") ? sorted.reverse() : sorted), status: 0, files: [] };
+    }
+    case "uniq":
+      return { output: joined(lines.filter((l, i) => i === 0 || lines[i - 1] !== l)), status: 0, files: [] };
     case "wc": {
       const words = input.split(/\s+/).filter(Boolean).length;
       return { output: argv.includes("-l") ? `${lines.length}\n` : `${lines.length} ${words} ${input.length}\n`, status: 0, files: [] };

@@ -1,6 +1,6 @@
 /**
- * What a container sees of its pod: the environment (literal values, the downward API, ConfigMap and
- * Secret keys, envFrom) and the files of its mounted volumes (configMap, secret, downwardAPI and
+ * What a container sees of its pod: the environment (Service links, literal values, the downward API,
+ * ConfigMap and Secret keys, envFrom) and the files of its mounted volumes (configMap, secret, downwardAPI and
  * projected). Missing required references are reported, as the kubelet's CreateContainerConfigError.
  */
 import type { Container, Pod } from "kubernetes-types/core/v1";
@@ -62,7 +62,10 @@ export function containerEnvironment(pod: Pod, container: Container, snapshot: S
     return kind === "secrets" ? decode(raw) : raw;
   };
 
-  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443" };
+  // Service links first (kubelet envvars.FromServices, for the Services there when the pod started),
+  // so the container's own env overrides them.
+  const startedAt = pod.status?.startTime ? Date.parse(pod.status.startTime) : Infinity;
+  const env: Record<string, string> = Object.fromEntries(serviceLinks(snapshot, namespace, startedAt, pod.spec?.enableServiceLinks !== false));
   for (const from of container.envFrom ?? []) {
     const kind = from.configMapRef ? "configmaps" : "secrets";
     const ref = from.configMapRef ?? from.secretRef;
@@ -120,4 +123,29 @@ export function containerEnvironment(pod: Pod, container: Container, snapshot: S
     }
   }
   return { env, files, configError };
+}
+
+/** Docker-link style variables for Services (kubelet envvars.FromServices): `NGINX_SERVICE_HOST` and friends. */
+function serviceLinks(snapshot: Snapshot, namespace: string, startedAt: number, all: boolean): [string, string][] {
+  // The master service's variables are always there; the namespace's others unless enableServiceLinks is false.
+  const master = snapshot.list("services", "default").filter((s) => s.metadata.name === "kubernetes");
+  const own = all ? snapshot.list("services", namespace).filter((s) => !(namespace === "default" && s.metadata.name === "kubernetes")) : [];
+  const services = [...master, ...own].filter((s) => Date.parse(s.metadata.creationTimestamp ?? "") <= startedAt + 1000);
+  const out: [string, string][] = [];
+  for (const svc of services) {
+    const spec = svc.spec as { clusterIP?: string; ports?: { name?: string; port: number; protocol?: string }[] } | undefined;
+    const ip = spec?.clusterIP;
+    if (!ip || ip === "None" || !spec?.ports?.length) continue;
+    const name = svc.metadata.name!.toUpperCase().replace(/-/g, "_");
+    const first = spec.ports[0];
+    out.push([`${name}_SERVICE_HOST`, ip], [`${name}_SERVICE_PORT`, String(first.port)]);
+    for (const p of spec.ports) if (p.name) out.push([`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, "_")}`, String(p.port)]);
+    out.push([`${name}_PORT`, `${(first.protocol ?? "TCP").toLowerCase()}://${ip}:${first.port}`]);
+    for (const p of spec.ports) {
+      const proto = (p.protocol ?? "TCP").toLowerCase();
+      const prefix = `${name}_PORT_${p.port}_${proto.toUpperCase()}`;
+      out.push([prefix, `${proto}://${ip}:${p.port}`], [`${prefix}_PROTO`, proto], [`${prefix}_PORT`, String(p.port)], [`${prefix}_ADDR`, ip]);
+    }
+  }
+  return out;
 }

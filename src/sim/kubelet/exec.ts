@@ -104,51 +104,18 @@ function hasProgram(land: Userland, view: FileView | undefined, program: string)
 }
 
 /**
- * The environment a process started by exec sees: PATH and HOSTNAME, TERM with a TTY, the pod spec's
- * env, the Service links of Services that existed when the container started, the image's ENV and HOME.
+ * The environment a process started by exec sees: PATH and HOSTNAME, TERM with a TTY, the container's
+ * environment (Service links and the pod spec's env, environment.ts), the image's ENV and HOME.
  */
 export function execEnvironment(ctx: PodContext, container: string, land: Userland, tty: boolean): Record<string, string> {
   const pod = ctx.pod;
   const spec = ctx.environment(container).env;
-  const started = ctx.rec(container)?.current?.startedAt ?? ctx.now;
   const env: Record<string, string> = { PATH: spec.PATH ?? land.env.find(([k]) => k === "PATH")?.[1] ?? PATH, HOSTNAME: podHostname(pod).hostname };
   if (tty) env.TERM = "xterm";
-  const links = pod.spec?.enableServiceLinks === false ? [] : serviceLinks(ctx.snapshot, pod.metadata?.namespace ?? "default", started);
-  const linked = new Map(links);
-  for (const [k, v] of Object.entries(spec)) {
-    // containerEnvironment's stand-ins for the kubernetes Service's link go where the links do.
-    if (k.startsWith("KUBERNETES_SERVICE_") && linked.get(k) === v) continue;
-    env[k] = v;
-  }
-  for (const [k, v] of links) env[k] ??= v;
+  Object.assign(env, spec);
   for (const [k, v] of land.env) env[k] ??= v;
   env.HOME ??= "/root";
   return env;
-}
-
-/** Docker-link style variables for Services (kubelet envvars.FromServices): `NGINX_SERVICE_HOST` and friends. */
-function serviceLinks(snapshot: Snapshot, namespace: string, startedAt: number): [string, string][] {
-  const services = [
-    ...snapshot.list("services", namespace),
-    ...(namespace === "default" ? [] : snapshot.list("services", "default").filter((s) => s.metadata.name === "kubernetes")),
-  ].filter((s) => Date.parse(s.metadata.creationTimestamp ?? "") <= startedAt + 1000);
-  const out: [string, string][] = [];
-  for (const svc of services) {
-    const spec = svc.spec as { clusterIP?: string; ports?: { name?: string; port: number; protocol?: string }[] } | undefined;
-    const ip = spec?.clusterIP;
-    if (!ip || ip === "None" || !spec?.ports?.length) continue;
-    const name = svc.metadata.name!.toUpperCase().replace(/-/g, "_");
-    const first = spec.ports[0];
-    out.push([`${name}_SERVICE_HOST`, ip], [`${name}_SERVICE_PORT`, String(first.port)]);
-    for (const p of spec.ports) if (p.name) out.push([`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, "_")}`, String(p.port)]);
-    out.push([`${name}_PORT`, `${(first.protocol ?? "TCP").toLowerCase()}://${ip}:${first.port}`]);
-    for (const p of spec.ports) {
-      const proto = (p.protocol ?? "TCP").toLowerCase();
-      const prefix = `${name}_PORT_${p.port}_${proto.toUpperCase()}`;
-      out.push([prefix, `${proto}://${ip}:${p.port}`], [`${prefix}_PROTO`, proto], [`${prefix}_PORT`, String(p.port)], [`${prefix}_ADDR`, ip]);
-    }
-  }
-  return out;
 }
 
 /** What the terminal (the pty's line discipline) does with typed bytes: echo, erase, ^C, ^D, lines. */

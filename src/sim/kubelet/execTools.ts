@@ -126,17 +126,11 @@ function filterFiles(name: string, args: string[], io: ToolIO): boolean {
   }
   const result = textFilter([name, ...args.filter((_, i) => !fileAt.has(i))], input);
   for (const [file, content] of result.files) io.write(io.resolve(file), content);
-  io.out(name === "sort" ? sortLines(input, args) : name === "uniq" ? uniqLines(input) : result.output);
+  io.out(result.output);
   io.setStatus(result.status);
   return true;
 }
 
-const linesOf = (text: string) => text.split("\n").filter((l, i, all) => l !== "" || i < all.length - 1);
-const sortLines = (text: string, args: string[]) => {
-  const lines = linesOf(text).sort(args.includes("-n") ? (a, b) => parseFloat(a) - parseFloat(b) : undefined);
-  return (args.includes("-r") ? lines.reverse() : lines).map((l) => `${l}\n`).join("");
-};
-const uniqLines = (text: string) => linesOf(text).filter((l, i, all) => i === 0 || all[i - 1] !== l).map((l) => `${l}\n`).join("");
 
 function stdinOrWait(io: ToolIO): string {
   const text = io.stdin();

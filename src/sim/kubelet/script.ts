@@ -606,9 +606,13 @@ class Machine {
       case "env":
       case "printenv": {
         if (args.length && name === "printenv") {
-          const v = this.vars.get(args[0]);
-          if (v === undefined) this.status = 1;
-          else this.write(`${v}\n`);
+          // Each named variable's value on its own line; 1 if any is unset.
+          this.status = 0;
+          for (const arg of args) {
+            const v = this.vars.get(arg);
+            if (v === undefined) this.status = 1;
+            else this.write(`${v}\n`);
+          }
           return;
         }
         if (args.length && name === "env") return this.builtin(args.filter((a) => !a.includes("=")));

@@ -561,6 +561,26 @@ describe("logs", () => {
 });
 
 describe("more upstream behaviour", () => {
+  const kubernetesService = { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", namespace: "default", creationTimestamp: "2024-05-01T09:00:00Z" }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP" }] } };
+
+  it("Define a Command and Arguments: printenv prints every variable it is given, Service links included", () => {
+    const c = new Cluster(kubelet());
+    c.put("services", kubernetesService);
+    c.put("pods", pod("command-demo", [container("debian", { command: ["printenv"], args: ["HOSTNAME", "KUBERNETES_PORT"] })], { spec: { restartPolicy: "OnFailure" } }));
+    c.run(30);
+    expect(c.logLines("command-demo")).toEqual(["command-demo", "tcp://10.96.0.1:443"]);
+  });
+
+  it("env | sort lists the container's environment in order, with the Services there when it started", () => {
+    const c = new Cluster(kubelet());
+    c.put("services", kubernetesService);
+    c.put("pods", pod("envs", [container("busybox:1.28", { command: ["sh", "-c", "env | sort"], env: [{ name: "GREETING", value: "hello" }] })], { spec: { restartPolicy: "Never" } }));
+    c.run(30);
+    const lines = c.logLines("envs");
+    expect(lines).toEqual([...lines].sort());
+    expect(lines).toEqual(expect.arrayContaining(["GREETING=hello", "HOSTNAME=envs", "KUBERNETES_PORT_443_TCP_ADDR=10.96.0.1", "KUBERNETES_SERVICE_PORT_HTTPS=443"]));
+  });
+
   it("a missing ConfigMap blocks the container (CreateContainerConfigError) until it appears", () => {
     const c = new Cluster(kubelet());
     c.put("pods", pod("cfg", [container("busybox:1.28", {
