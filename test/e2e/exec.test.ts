@@ -10,6 +10,7 @@ import { PassThrough, Writable } from "node:stream";
 import { Exec, KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installedKubectlVersions, kubectl, kubectlBinary, newCluster, ok, until, useKubectlVersion, type Cluster } from "./helpers";
+import { STATEFULSET_BASICS_WEB } from "./manifests";
 
 const versions = installedKubectlVersions();
 
@@ -92,40 +93,7 @@ describe("kubectl exec in the tutorials", () => {
   });
 
   it("StatefulSet Basics: hostnames, index.html written by exec, curl localhost, DNS from a busybox", async () => {
-    await ok(cluster, ["apply", "-f", "-"], {
-      input: `apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels: {app: nginx}
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector: {app: nginx}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: "nginx"
-  replicas: 2
-  selector:
-    matchLabels: {app: nginx}
-  template:
-    metadata:
-      labels: {app: nginx}
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.21
-        ports:
-        - containerPort: 80
-          name: web
-`,
-    });
+    await ok(cluster, ["apply", "-f", "-"], { input: STATEFULSET_BASICS_WEB });
     await ok(cluster, ["rollout", "status", "statefulset/web", "--timeout=60s"]);
     for (const i of [0, 1]) {
       expect(await ok(cluster, ["exec", `web-${i}`, "--", "sh", "-c", "hostname"])).toBe(`web-${i}\n`);

@@ -1,58 +1,12 @@
 /** StatefulSet Basics and the DaemonSet page with the real kubectl (fast profile). */
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubectl, newCluster, ok, spawnKubectl, type Cluster, until } from "./helpers";
+import { STATEFULSET_BASICS_WEB } from "./manifests";
 
 let cluster: Cluster;
 const json = async (args: string[]) => JSON.parse(await ok(cluster, [...args, "-o", "json"]));
 
 
-const WEB = `apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector:
-    app: nginx
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: "nginx"
-  replicas: 2
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.21
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ "ReadWriteOnce" ]
-      resources:
-        requests:
-          storage: 1Gi
-`;
 
 beforeAll(async () => {
   cluster = await newCluster({ name: "workloads", nodes: 3, simulation: { profile: "fast" } });
@@ -60,7 +14,7 @@ beforeAll(async () => {
 
 describe("StatefulSet Basics", () => {
   it("creates web-0 then web-1 with stable claims and DNS, and keeps them across pod deletion", async () => {
-    await ok(cluster, ["apply", "-f", "-"], { input: WEB });
+    await ok(cluster, ["apply", "-f", "-"], { input: STATEFULSET_BASICS_WEB });
     await ok(cluster, ["rollout", "status", "statefulset/web", "--timeout=60s"]);
     const pods = (await json(["get", "pods", "-l", "app=nginx"])).items as any[];
     expect(pods.map((p) => p.metadata.name).sort()).toEqual(["web-0", "web-1"]);
@@ -94,7 +48,7 @@ const NEW_IMAGE = "registry.k8s.io/nginx-slim:0.24";
 /** The tutorial's `web` with `replicas` and extra spec lines (indented two spaces), in namespace `ns`. */
 async function applyWeb(ns: string, replicas: number, extraSpec = ""): Promise<void> {
   await ok(cluster, ["create", "namespace", ns]);
-  await ok(cluster, ["apply", "-n", ns, "-f", "-"], { input: WEB.replace("  replicas: 2\n", `  replicas: ${replicas}\n${extraSpec}`) });
+  await ok(cluster, ["apply", "-n", ns, "-f", "-"], { input: STATEFULSET_BASICS_WEB.replace("  replicas: 2\n", `  replicas: ${replicas}\n${extraSpec}`) });
 }
 
 /** `kubectl get pods -l app=nginx` as { "web-0": image, … }. */
@@ -224,7 +178,7 @@ describe("StatefulSet Basics: Parallel pod management", () => {
     const watch = spawnKubectl(cluster, ["get", "pods", "-n", ns, "-l", "app=nginx", "-w", "--output-watch-events", "-v=6"]);
     try {
       await watch.waitFor(/watch=true\S* 200 OK/);
-      await ok(cluster, ["apply", "-n", ns, "-f", "-"], { input: WEB.replace("  replicas: 2\n", "  replicas: 2\n  podManagementPolicy: \"Parallel\"\n") });
+      await ok(cluster, ["apply", "-n", ns, "-f", "-"], { input: STATEFULSET_BASICS_WEB.replace("  replicas: 2\n", "  replicas: 2\n  podManagementPolicy: \"Parallel\"\n") });
       await ok(cluster, ["rollout", "status", "statefulset/web", "-n", ns, "--timeout=60s"]);
       await watch.waitFor(/web-1\s+1\/1\s+Running/);
       let lines = watchLines(watch.output());
