@@ -44,6 +44,8 @@ function subresourceEntry(type: ResourceType, sub: Subresource) {
       return { kind: "PodExecOptions", verbs: ["create", "get"] };
     case "attach":
       return { kind: "PodAttachOptions", verbs: ["create", "get"] };
+    case "portforward":
+      return { kind: "PodPortForwardOptions", verbs: ["create", "get"] };
   }
 }
 

@@ -217,6 +217,7 @@ const SUBRESOURCES: Record<Subresource, { actions: ("get" | "post" | "put" | "pa
   token: { actions: ["post"], kind: { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" } },
   exec: { actions: ["get", "post"], kind: { group: "", version: "v1", kind: "PodExecOptions" }, connect: true },
   attach: { actions: ["get", "post"], kind: { group: "", version: "v1", kind: "PodAttachOptions" }, connect: true },
+  portforward: { actions: ["get", "post"], kind: { group: "", version: "v1", kind: "PodPortForwardOptions" }, connect: true },
 };
 
 const STREAM_PARAMS = {
@@ -232,16 +233,19 @@ const STREAM_PARAMS = {
 /** connect{Get,Post}NamespacedPod{Exec,Attach}: upstream's stream operations (the answer is the stream). */
 function connectOperation(operationId: string, gvk: GroupVersionKind, subresource: Subresource): JsonObject {
   const streams = subresource === "exec" ? STREAM_PARAMS.exec : STREAM_PARAMS.attach;
+  const parameters = subresource === "portforward"
+    ? [query("ports", "integer", "List of ports to forward Required when using WebSockets")]
+    : [
+        ...streams,
+        query("stderr", "boolean", "Redirect the standard error stream of the pod for this call."),
+        query("stdin", "boolean", "Redirect the standard input stream of the pod for this call."),
+        query("stdout", "boolean", "Redirect the standard output stream of the pod for this call."),
+        query("tty", "boolean", "TTY if true indicates that a tty will be allocated for the exec call."),
+      ];
   return {
     description: `connect ${operationId.startsWith("connectGet") ? "GET" : "POST"} requests to ${subresource} of Pod`,
     operationId,
-    parameters: [
-      ...streams,
-      query("stderr", "boolean", "Redirect the standard error stream of the pod for this call."),
-      query("stdin", "boolean", "Redirect the standard input stream of the pod for this call."),
-      query("stdout", "boolean", "Redirect the standard output stream of the pod for this call."),
-      query("tty", "boolean", "TTY if true indicates that a tty will be allocated for the exec call."),
-    ],
+    parameters,
     responses: { "200": { description: "OK", content: { "*/*": { schema: { type: "string" } } } } },
     "x-kubernetes-action": "connect",
     "x-kubernetes-group-version-kind": { group: gvk.group, kind: gvk.kind, version: gvk.version },

@@ -4,7 +4,7 @@
  * a real cluster for these kinds.
  */
 
-export type Subresource = "status" | "scale" | "log" | "eviction" | "binding" | "token" | "exec" | "attach";
+export type Subresource = "status" | "scale" | "log" | "eviction" | "binding" | "token" | "exec" | "attach" | "portforward";
 
 export interface ResourceType {
   group: string; // "" for the core group
@@ -30,7 +30,7 @@ const ALL = ["all"];
 export const RESOURCE_TYPES: ResourceType[] = [
   { group: "", versions: ["v1"], kind: "Namespace", plural: "namespaces", singular: "namespace", namespaced: false, shortNames: ["ns"], subresources: ["status"] },
   { group: "", versions: ["v1"], kind: "Node", plural: "nodes", singular: "node", namespaced: false, shortNames: ["no"], subresources: ["status"] },
-  { group: "", versions: ["v1"], kind: "Pod", plural: "pods", singular: "pod", namespaced: true, shortNames: ["po"], categories: ALL, subresources: ["status", "log", "eviction", "binding", "exec", "attach"] },
+  { group: "", versions: ["v1"], kind: "Pod", plural: "pods", singular: "pod", namespaced: true, shortNames: ["po"], categories: ALL, subresources: ["status", "log", "eviction", "binding", "exec", "attach", "portforward"] },
   { group: "", versions: ["v1"], kind: "Service", plural: "services", singular: "service", namespaced: true, shortNames: ["svc"], categories: ALL, subresources: ["status"] },
   { group: "", versions: ["v1"], kind: "Endpoints", plural: "endpoints", singular: "endpoints", namespaced: true, shortNames: ["ep"] },
   { group: "", versions: ["v1"], kind: "Event", plural: "events", singular: "event", namespaced: true, shortNames: ["ev"] },

@@ -1,6 +1,6 @@
 /**
  * Subresources: status (get/put/patch of status only), scale (autoscaling/v1 Scale), pods/eviction,
- * pods/binding, pods/log, pods/exec, pods/attach and serviceaccounts/token.
+ * pods/binding, pods/log, pods/exec, pods/attach, pods/portforward and serviceaccounts/token.
  */
 import { readBody } from "./body";
 import { ApiError, badRequest, invalid } from "./errors";
@@ -8,6 +8,7 @@ import { applyJsonPatch, applyMergePatch, patchTypeOf } from "./patch";
 import { bindPod } from "./binding";
 import { podLogs } from "./logs";
 import { podAttach, podExec } from "./exec";
+import { podPortForward } from "./portforward";
 import { getObject, scaleOf, remove, update, rfc3339, type Target } from "./rest";
 import type { ApiServer } from "./server";
 import { writeOptions } from "./server";
@@ -96,4 +97,4 @@ const token: Handler = async (server, request, _url, target, name) => {
   }, { status: 201 });
 };
 
-export const subresourceHandlers: Record<string, Handler> = { status, scale, eviction, binding, log, token, exec: podExec, attach: podAttach };
+export const subresourceHandlers: Record<string, Handler> = { status, scale, eviction, binding, log, token, exec: podExec, attach: podAttach, portforward: podPortForward };
