@@ -132,6 +132,11 @@ function allocateService(ctx: ApiContext, svc: KObject): void {
  */
 export function allocateServiceUpdate(ctx: ApiContext, svc: KObject): void {
   const spec = (svc.spec ??= {}) as ServiceSpecFields;
+  const missing = (spec.type !== "ExternalName" && !spec.clusterIP)
+    || (wantsNodePorts(spec) && (spec.ports ?? []).some((p) => !p.nodePort))
+    || (wantsHealthCheckPort(spec) && !spec.healthCheckNodePort);
+  // Most updates need nothing new: skip reading every Service then.
+  if (!missing) return;
   const used = usedServiceAddresses(ctx);
   if (spec.type !== "ExternalName" && !spec.clusterIP) {
     spec.clusterIP = nextFreeIp(used.ips);
@@ -148,11 +153,12 @@ function allocateNodePorts(spec: ServiceSpecFields, used: Set<number>): void {
     used.add(port);
     return port;
   };
-  if (spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false)) {
-    for (const port of spec.ports ?? []) port.nodePort ||= take();
-  }
-  if (spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local") spec.healthCheckNodePort ||= take();
+  if (wantsNodePorts(spec)) for (const port of spec.ports ?? []) port.nodePort ||= take();
+  if (wantsHealthCheckPort(spec)) spec.healthCheckNodePort ||= take();
 }
+
+const wantsNodePorts = (spec: ServiceSpecFields) => spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
+const wantsHealthCheckPort = (spec: ServiceSpecFields) => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 
 function usedServiceAddresses(ctx: ApiContext): { ips: Set<string>; nodePorts: Set<number> } {
   const ips = new Set<string>();

@@ -104,42 +104,54 @@ export function applyStep(server: ApiServer, stream: RemoteCommandStream, target
   }
 }
 
+/**
+ * The kubelet's checks before it runs anything (relayed by the translator as an InternalError):
+ * the pod and a running container, at least one stream, and `extra` (exec's missing command).
+ * Returns the world to start from, or undefined once the refusal is sent.
+ */
+function admitSession(ctx: ApiContext, stream: RemoteCommandStream, target: Target, name: string, container: string, options: StreamOptions, extra?: string): ExecWorldInput | undefined {
+  const world = worldNow(ctx, target, name);
+  const refusal = !world
+    ? "pod does not exist"
+    : extra ?? (!options.stdin && !options.stdout && !options.stderr ? "you must specify at least 1 of stdin, stdout, stderr" : execRefusal(world.pod, container));
+  if (!refusal && world) return world;
+  stream.finish(internalErrorStatus(`unable to upgrade connection: ${refusal}`), ctx.now().getTime());
+  return undefined;
+}
+
+/** A seed for the simulated process's choices, from a fresh uid. */
+const processSeed = (ctx: ApiContext) => parseInt(ctx.uid().replace(/-/g, "").slice(0, 8), 16) || 1;
+
+/**
+ * One step of a session's process against the world as stored now: `apply` takes what it did; a pod
+ * gone by then calls `gone`, and a step that throws ends the stream with an InternalError.
+ */
+function stepper(ctx: ApiContext, stream: RemoteCommandStream, target: Target, name: string, label: string, gone: () => void, apply: (step: ExecStep) => void) {
+  return (feed: (w: ExecWorldInput) => ExecStep) => {
+    const w = worldNow(ctx, target, name);
+    if (!w) return gone();
+    try {
+      apply(feed(w));
+    } catch (error) {
+      console.error(`${label} step failed`, error);
+      stream.finish(internalErrorStatus(String(error)), stream.cursor);
+    }
+  };
+}
+
 export async function podExec(server: ApiServer, request: Request, url: URL, target: Target, name: string): Promise<Response> {
   const ctx = server.context;
   const q = url.searchParams;
   const options = streamOptions(q);
   const { container, stream, response } = acceptStream(ctx, request, target, name, options, q.get("container"));
   const command = q.getAll("command");
-  const world = worldNow(ctx, target, name);
-  // What the kubelet says before it runs anything, relayed by the translator as an InternalError.
-  const refusal = !world
-    ? "pod does not exist"
-    : command.length === 0
-      ? "you must specify at least one command for the container"
-      : !options.stdin && !options.stdout && !options.stderr
-        ? "you must specify at least 1 of stdin, stdout, stderr"
-        : execRefusal(world.pod, container);
-  if (refusal || !world) {
-    stream.finish(internalErrorStatus(`unable to upgrade connection: ${refusal}`), ctx.now().getTime());
-    return response;
-  }
+  const world = admitSession(ctx, stream, target, name, container, options, command.length === 0 ? "you must specify at least one command for the container" : undefined);
+  if (!world) return response;
   const instanceId = runningInstance(world.pod, container);
-  const seed = parseInt(ctx.uid().replace(/-/g, "").slice(0, 8), 16) || 1;
-  const process = new ExecProcess({ container, command, stdin: options.stdin, tty: options.tty }, world.pod, seed);
-  const apply = (step: ExecStep) => applyStep(server, stream, target, name, container, instanceId, step);
-  const next = (feed: (w: ExecWorldInput) => ExecStep) => {
-    const w = worldNow(ctx, target, name);
-    if (!w) {
-      stream.finish(internalErrorStatus("error executing command in container: container not found"), stream.cursor);
-      return;
-    }
-    try {
-      apply(feed(w));
-    } catch (error) {
-      console.error("exec step failed", error);
-      stream.finish(internalErrorStatus(String(error)), stream.cursor);
-    }
-  };
+  const process = new ExecProcess({ container, command, stdin: options.stdin, tty: options.tty }, world.pod, processSeed(ctx));
+  const next = stepper(ctx, stream, target, name, "exec",
+    () => stream.finish(internalErrorStatus("error executing command in container: container not found"), stream.cursor),
+    (step) => applyStep(server, stream, target, name, container, instanceId, step));
   stream.listen({
     stdin: (text) => next((w) => process.write(text, w)),
     stdinClosed: () => next((w) => process.closeInput(w)),
@@ -165,16 +177,8 @@ export async function podAttach(server: ApiServer, request: Request, url: URL, t
   const q = url.searchParams;
   const options = streamOptions(q);
   const { container, stream, response } = acceptStream(ctx, request, target, name, options, q.get("container"));
-  const world = worldNow(ctx, target, name);
-  const refusal = !world
-    ? "pod does not exist"
-    : !options.stdin && !options.stdout && !options.stderr
-      ? "you must specify at least 1 of stdin, stdout, stderr"
-      : execRefusal(world.pod, container);
-  if (refusal || !world) {
-    stream.finish(internalErrorStatus(`unable to upgrade connection: ${refusal}`), ctx.now().getTime());
-    return response;
-  }
+  const world = admitSession(ctx, stream, target, name, container, options);
+  if (!world) return response;
   const pod = world.pod as unknown as Pod;
   const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === container);
   const podCtx = world.podContext(world.pod);
@@ -186,8 +190,7 @@ export async function podAttach(server: ApiServer, request: Request, url: URL, t
     return response;
   }
 
-  const seed = parseInt(ctx.uid().replace(/-/g, "").slice(0, 8), 16) || 1;
-  const process = new ExecProcess({ container, command: shell, stdin: true, tty: options.tty && spec?.tty === true, attach: true }, world.pod, seed);
+  const process = new ExecProcess({ container, command: shell, stdin: true, tty: options.tty && spec?.tty === true, attach: true }, world.pod, processSeed(ctx));
   const end = (code: number) => {
     server.run(() => {
       const current = ctx.store.get("pods", target.namespace, name);
@@ -203,16 +206,7 @@ export async function podAttach(server: ApiServer, request: Request, url: URL, t
       stream.finish(success, stream.cursor);
     }
   };
-  const next = (step: (w: ExecWorldInput) => ExecStep) => {
-    const w = worldNow(ctx, target, name);
-    if (!w) return stream.finish(success, stream.cursor);
-    try {
-      feed(step(w));
-    } catch (error) {
-      console.error("attach step failed", error);
-      stream.finish(internalErrorStatus(String(error)), stream.cursor);
-    }
-  };
+  const next = stepper(ctx, stream, target, name, "attach", () => stream.finish(success, stream.cursor), feed);
   stream.listen({
     stdin: (text) => next((w) => process.write(text, w)),
     // With stdinOnce the container's stdin closes with the first session: the shell reads EOF and exits.
